@@ -1,0 +1,47 @@
+"""The ``datarovers`` command line.
+
+Subcommands register here through :data:`COMMANDS`: each is a module with ``add_parser``
+(adds its subparser and sets ``handler``). A bad input of any kind ends in one line on stderr
+and exit status 2, with no traceback; Ctrl-C ends with status 130 after saving what was done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from experiments import cmd_run
+from experiments.errors import UsageError
+
+#: The subcommand modules, in the order ``--help`` lists them.
+COMMANDS = [cmd_run]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="datarovers",
+        description="Agent-based simulation of credit-score-driven data disclosure.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except UsageError as err:
+        print(f"datarovers {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"datarovers {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""``datarovers run``: one run of the model with a progress bar and a summary table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from experiments.overrides import parse_assignments
+from experiments.single_run import RunInterrupted, RunRecord, execute, summary_rows
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected an integer >= 0") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"got {value}, expected an integer >= 0")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``run``."""
+    parser = sub.add_parser("run", help="run the model once and write its time series",
+                            description="Run the model once; write timeseries.parquet and "
+                                        "manifest.json into a new run directory.")
+    parser.add_argument("--steps", type=non_negative_int, default=200,
+                        help="number of steps (default 200)")
+    parser.add_argument("--rng", type=non_negative_int, default=None, metavar="SEED",
+                        help="root seed (default: drawn from OS entropy and recorded)")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE", dest="assignments",
+                        help="set a parameter, e.g. --set inference_skepticism=1 "
+                             "(repeatable; values are TOML literals)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="run directory (default results/runs/<time>-seed<seed>)")
+    parser.set_defaults(handler=handle)
+
+
+def print_summary(record: RunRecord, console: Console) -> None:
+    """The start-versus-end table of the main outputs."""
+    from simulation import Params
+
+    params = Params.resolve(record.manifest["params"], {})
+    table = Table(title=f"datarovers run: {record.manifest['n_citizens']} citizens, "
+                        f"{record.manifest['steps_completed']} steps, "
+                        f"seed {record.manifest['seed']}")
+    table.add_column("output")
+    table.add_column("step 0", justify="right")
+    table.add_column(f"step {record.manifest['steps_completed']}", justify="right")
+    for name, first, last in summary_rows(record.frame, params):
+        fmt = "{:.1f}" if name.endswith("score") and "gini" not in name else "{:.3f}"
+        table.add_row(name, fmt.format(first), fmt.format(last))
+    console.print(table)
+    console.print(f"written to {record.directory}")
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run, save, summarise."""
+    overrides = parse_assignments(args.assignments)
+    console = Console(stderr=False)
+    with Progress(TextColumn("steps"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("steps", total=args.steps)
+        try:
+            record = execute(overrides, args.steps, args.rng, args.out,
+                             progress=lambda done: bar.update(task, completed=done))
+        except RunInterrupted as stop:
+            bar.stop()
+            print_summary(stop.record, console)
+            print(f"interrupted: the {stop.record.manifest['steps_completed']} finished steps "
+                  f"are saved in {stop.record.directory}", file=sys.stderr)
+            return 130
+    print_summary(record, console)
+    return 0

@@ -1,0 +1,154 @@
+"""One model run from the command line: run, write Parquet and a manifest, summarise.
+
+Layout of a run directory::
+
+    results/runs/<time>-seed<seed>/
+        timeseries.parquet   one row per step (t = 0 .. steps), the columns of OUTPUTS
+        manifest.json        parameters, seed, steps, status, timing, versions, git commit
+
+A run directory is never overwritten. The data are written to a temporary directory that is
+renamed into place, so a directory that exists is complete; a run stopped with Ctrl-C keeps the
+steps it finished (``status: "interrupted"``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.errors import UsageError
+from experiments.provenance import REPO_ROOT, environment, now
+from simulation import DisclosureModel, Params
+from simulation.metrics import threshold_label
+
+DEFAULT_RUNS_DIR = REPO_ROOT / "results" / "runs"
+
+
+@dataclass
+class RunRecord:
+    """A finished (or interrupted) run and where it was written."""
+
+    directory: Path
+    frame: pd.DataFrame
+    manifest: dict[str, Any]
+
+
+def fresh_seed() -> int:
+    """A seed from OS entropy, for runs without ``--rng`` (recorded in the manifest)."""
+    return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
+
+
+def build_model(overrides: dict[str, Any], seed: int) -> DisclosureModel:
+    """Validate the parameters and build the model, turning bad input into a UsageError."""
+    try:
+        return DisclosureModel(rng=seed, **overrides)
+    except (ValueError, TypeError) as err:
+        raise UsageError(str(err)) from None
+
+
+def default_run_dir(seed: int) -> Path:
+    """``results/runs/<UTC time>-seed<seed>``."""
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return DEFAULT_RUNS_DIR / f"{stamp}-seed{seed}"
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse an existing non-empty directory or an unwritable parent."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(f"--out {str(out)!r}: already exists and is not empty; "
+                         "expected a new directory (earlier runs are never overwritten)")
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"--out {str(out)!r}: cannot create {str(parent)!r} ({err.strerror})"
+                         ) from None
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"--out {str(out)!r}: {str(parent)!r} is not writable")
+
+
+def write_run(out: Path, frame: pd.DataFrame, manifest: dict[str, Any]) -> None:
+    """Write the Parquet file and manifest into a temporary directory, then rename it to ``out``."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        frame.to_parquet(tmp / "timeseries.parquet")
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        if out.exists():  # an empty directory the user made
+            out.rmdir()
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def execute(overrides: dict[str, Any], steps: int, seed: int | None, out: Path | None,
+            progress: Any = None) -> RunRecord:
+    """Run the model for ``steps`` steps and write the run directory.
+
+    Args:
+        overrides: Parameter values (validated through ``Params``).
+        steps: Number of steps.
+        seed: Root seed; ``None`` draws one from OS entropy (and records it).
+        out: Run directory; ``None`` for the default under ``results/runs/``.
+        progress: Optional callable ``progress(done_steps)`` called after each step.
+    """
+    seed = fresh_seed() if seed is None else seed
+    out = default_run_dir(seed) if out is None else out
+    check_output_dir(out)
+    model = build_model(overrides, seed)
+    started, clock = now(), time.perf_counter()
+    status = "completed"
+    try:
+        for done in range(1, steps + 1):
+            model.step()
+            if progress is not None:
+                progress(done)
+    except KeyboardInterrupt:
+        status = "interrupted"
+    frame = model.dataframe()
+    manifest = {
+        "kind": "datarovers run",
+        "status": status,
+        "seed": seed,
+        "steps_requested": steps,
+        "steps_completed": int(model.steps),
+        "n_citizens": model.n_citizens,
+        "params": model.params.to_dict(),
+        "started": started,
+        "finished": now(),
+        "wall_seconds": round(time.perf_counter() - clock, 3),
+        **environment(),
+    }
+    write_run(out, frame, manifest)
+    record = RunRecord(out, frame, manifest)
+    if status == "interrupted":
+        raise RunInterrupted(record)
+    return record
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run, after the finished steps were written."""
+
+    def __init__(self, record: RunRecord) -> None:
+        super().__init__(str(record.directory))
+        self.record = record
+
+
+def summary_rows(frame: pd.DataFrame, params: Params) -> list[tuple[str, float, float]]:
+    """(output, first step, last step) for the summary table."""
+    names = ["mean_disclosure", "share_disclose_none", "share_disclose_all", "sharing_rate",
+             "mean_score", "median_score"]
+    names += [f"share_above_{threshold_label(t)}" for t in params.thresholds]
+    names.append("gini_score")
+    first, last = frame.iloc[0], frame.iloc[-1]
+    return [(name, float(first[name]), float(last[name])) for name in names]

@@ -1,0 +1,102 @@
+"""Per-step outputs: the stable column names users type in specs and notebooks.
+
+Each output is documented once, in :data:`OUTPUTS`; columns that depend on the category table or
+the thresholds are named from them (``disclosure_<category>``, ``share_above_<threshold>``).
+"Scored categories" are those with weight w_k > 0 when the step is taken.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.params import Params
+from simulation.population import Population
+
+#: Every output column, with its meaning. ``<category>`` and ``<threshold>`` are placeholders.
+OUTPUTS: dict[str, str] = {
+    "mean_disclosure": "Mean over citizens of the share of scored categories they disclose.",
+    "mean_disclosure_weighted": "Mean over citizens of sum_k w_k d_ik / sum_k w_k "
+                                "(disclosure weighted by score weight).",
+    "disclosure_<category>": "Share of citizens disclosing that category (scored or not).",
+    "share_disclose_none": "Share of citizens disclosing no scored category.",
+    "share_disclose_all": "Share of citizens disclosing every scored category.",
+    "sharing_rate": "Share of citizens who show their score.",
+    "inferred_score": "s_hat_ns: the score peers attribute to a citizen who hides it.",
+    "mean_score": "Mean score, in points (350-950).",
+    "median_score": "Median score, in points.",
+    "share_above_<threshold>": "Share of citizens with score >= that threshold.",
+    "gini_score": "Gini coefficient of scores.",
+    "privacy_gap": "mean_disclosure of the least privacy-concerned quintile minus that of the "
+                   "most concerned quintile.",
+}
+
+
+def threshold_label(threshold: float) -> str:
+    """Column suffix of a threshold: ``650`` for 650.0, ``612.5`` otherwise."""
+    return f"{threshold:g}"
+
+
+def output_columns(params: Params) -> list[str]:
+    """Concrete column names for a parameter set, in collection order."""
+    columns: list[str] = []
+    for name in OUTPUTS:
+        if name == "disclosure_<category>":
+            columns += [f"disclosure_{c}" for c in params.categories]
+        elif name == "share_above_<threshold>":
+            columns += [f"share_above_{threshold_label(t)}" for t in params.thresholds]
+        else:
+            columns.append(name)
+    return columns
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient G = sum_i (2i - n - 1) x_(i) / (n * sum x) of non-negative values."""
+    x = np.sort(values)
+    n = x.size
+    total = x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    ranks = np.arange(1, n + 1, dtype=np.float64)
+    return float(np.dot(2 * ranks - n - 1, x) / (n * total))
+
+
+def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
+    """Quintile (0 = least concerned, 4 = most) of each citizen's privacy concern."""
+    ranks = np.argsort(np.argsort(privacy_concern, kind="stable"), kind="stable")
+    return (ranks * 5 // privacy_concern.size).astype(np.int8)
+
+
+def collect_outputs(pop: Population, params: Params, inferred_score: float,
+                    quintile: np.ndarray) -> dict[str, float]:
+    """Compute every output of :data:`OUTPUTS` for the current state."""
+    weights = np.asarray(params.weights)
+    scored = weights > 0
+    if not scored.any():
+        scored = np.ones_like(scored)
+    d = pop.disclosed
+    n_scored = int(scored.sum())
+    count = d[:, scored].sum(axis=1)
+    per_citizen = count / n_scored
+    weighted = (d[:, scored] @ weights[scored]) / weights[scored].sum() if weights.sum() > 0 \
+        else per_citizen
+    per_category = d.mean(axis=0)
+    score = pop.score
+    out: dict[str, float] = {
+        "mean_disclosure": float(per_citizen.mean()),
+        "mean_disclosure_weighted": float(np.mean(weighted)),
+    }
+    out.update({f"disclosure_{c}": float(v) for c, v in zip(params.categories, per_category,
+                                                           strict=True)})
+    out["share_disclose_none"] = float(np.mean(count == 0))
+    out["share_disclose_all"] = float(np.mean(count == n_scored))
+    out["sharing_rate"] = float(pop.shares_score.mean())
+    out["inferred_score"] = float(inferred_score)
+    out["mean_score"] = float(score.mean())
+    out["median_score"] = float(np.median(score))
+    for t in params.thresholds:
+        out[f"share_above_{threshold_label(t)}"] = float(np.mean(score >= t))
+    out["gini_score"] = gini(score)
+    by_quintile = np.bincount(quintile, weights=per_citizen, minlength=5) / np.maximum(
+        np.bincount(quintile, minlength=5), 1)
+    out["privacy_gap"] = float(by_quintile[0] - by_quintile[4])
+    return out

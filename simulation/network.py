@@ -1,0 +1,203 @@
+"""The social network: built once per model, stored as a symmetric CSR adjacency matrix.
+
+Every kind is drawn from a seed derived from the model's random generator, so the same ``rng``
+gives the same graph (unlike Mesa's own ``VirusOnNetwork``, whose graph is unseeded).
+The rules read neighbours through the CSR matrix only; a networkx graph is made on demand for
+drawing (``DisclosureModel.graph``) and is never on the path of a step.
+
+References:
+    Erdos, P. & Renyi, A. (1959). On random graphs I. Publ. Math. Debrecen 6, 290-297.
+    Watts, D. J. & Strogatz, S. H. (1998). Collective dynamics of 'small-world' networks.
+    Nature 393, 440-442.
+    Barabasi, A.-L. & Albert, R. (1999). Emergence of scaling in random networks. Science 286.
+    Holme, P. & Kim, B. J. (2002). Growing scale-free networks with tunable clustering.
+    Phys. Rev. E 65, 026107.
+    Holland, P. W., Laskey, K. B. & Leinhardt, S. (1983). Stochastic blockmodels: first steps.
+    Social Networks 5, 109-137.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from simulation.params import Params
+
+
+class NetworkFileError(ValueError):
+    """An edge-list file that cannot be read or parsed."""
+
+
+@dataclass(frozen=True)
+class SocialNetwork:
+    """The network of a model run.
+
+    Attributes:
+        adjacency: Symmetric 0/1 ``scipy.sparse.csr_array`` (float32 data, int32 indices),
+            no self-loops; row i lists the neighbours of citizen i.
+        community: Community of each citizen (stochastic block model), else ``None``.
+        labels: Original node labels of an edge-list file (row i is ``labels[i]``), else ``None``.
+    """
+
+    adjacency: sp.csr_array
+    community: np.ndarray | None = None
+    labels: tuple[str, ...] | None = None
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return self.adjacency.shape[0]
+
+    @property
+    def degree(self) -> np.ndarray:
+        """Degree of each node (int64)."""
+        return np.diff(self.adjacency.indptr).astype(np.int64)
+
+    def to_networkx(self) -> nx.Graph:
+        """A networkx graph with nodes 0..N-1, for drawing and analysis (not for large N)."""
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.n_nodes))
+        coo = sp.triu(self.adjacency, k=1).tocoo()
+        graph.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True))
+        return graph
+
+
+def adjacency_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
+    """Symmetric CSR adjacency from an edge list; drops self-loops and duplicate edges."""
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    keep = src != dst
+    rows = np.concatenate([src[keep], dst[keep]])
+    cols = np.concatenate([dst[keep], src[keep]])
+    matrix = sp.coo_array((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
+    csr = matrix.tocsr()
+    csr.sum_duplicates()
+    csr.data[:] = 1.0
+    csr.indices = csr.indices.astype(np.int32, copy=False)
+    csr.indptr = csr.indptr.astype(np.int32 if csr.nnz < 2**31 else np.int64, copy=False)
+    return csr
+
+
+def _from_networkx(graph: nx.Graph, n: int) -> sp.csr_array:
+    edges = np.array(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
+    return adjacency_from_edges(n, edges[:, 0], edges[:, 1])
+
+
+def community_membership(privacy_concern: np.ndarray, n_communities: int, homophily: float,
+                         rng: np.random.Generator) -> np.ndarray:
+    """Assign citizens to equal-sized communities with homophily in privacy concern.
+
+    Citizens are ranked by ``h * z_i + sqrt(1 - h^2) * e_i`` with ``z_i`` the standardised log
+    privacy concern and ``e_i ~ N(0, 1)``, and cut into ``n_communities`` consecutive blocks:
+    ``h = 0`` gives random membership, ``h = 1`` sorts communities by concern.
+    """
+    log_v = np.log(privacy_concern.astype(np.float64))
+    spread = log_v.std()
+    z = (log_v - log_v.mean()) / spread if spread > 0 else np.zeros_like(log_v)
+    key = homophily * z + np.sqrt(1.0 - homophily**2) * rng.standard_normal(z.size)
+    order = np.argsort(key, kind="stable")
+    community = np.empty(z.size, dtype=np.int32)
+    community[order] = np.arange(z.size) * n_communities // z.size
+    return community
+
+
+def read_edge_list(path: str | Path) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Read a whitespace-separated edge list; nodes are numbered in order of first appearance.
+
+    Lines are ``u v`` or ``u v weight`` (the weight is ignored); blank lines and text after
+    ``#`` are skipped.
+
+    Raises:
+        NetworkFileError: The file is missing or unreadable, a line has the wrong number of
+            fields, or the file has no edges.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise NetworkFileError(
+            f"edge_list: cannot read {str(path)!r} ({reason}); expected a readable text file "
+            "with two node labels per line") from None
+    index: dict[str, int] = {}
+    src: list[int] = []
+    dst: list[int] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        if len(fields) not in (2, 3):
+            raise NetworkFileError(
+                f"edge_list: {str(path)!r} line {lineno}: got {line.strip()!r}, expected two "
+                "node labels and an optional weight")
+        if len(fields) == 3:
+            try:
+                float(fields[2])
+            except ValueError:
+                raise NetworkFileError(
+                    f"edge_list: {str(path)!r} line {lineno}: weight {fields[2]!r} is not a "
+                    "number") from None
+        u, v = (index.setdefault(label, len(index)) for label in fields[:2])
+        src.append(u)
+        dst.append(v)
+    if not src:
+        raise NetworkFileError(f"edge_list: {str(path)!r} has no edges, expected at least one")
+    if len(index) < 2:
+        raise NetworkFileError(f"edge_list: {str(path)!r} has fewer than two distinct nodes")
+    return np.array(src), np.array(dst), tuple(index)
+
+
+def build_network(params: Params, rng: np.random.Generator,
+                  privacy_concern: np.ndarray | None = None) -> SocialNetwork:
+    """Draw the network of ``params.network`` from ``rng``.
+
+    Args:
+        params: Model parameters (kind, size, degree and kind-specific fields).
+        rng: Generator for this network alone; networkx generators get an integer seed from it.
+        privacy_concern: Needed for the stochastic block model's homophily.
+    """
+    kind, n, z = params.network, params.n_citizens, params.mean_degree
+    if kind == "edge_list":
+        src, dst, labels = read_edge_list(params.edge_list)
+        return SocialNetwork(adjacency_from_edges(len(labels), src, dst), labels=labels)
+    seed = int(rng.integers(2**32))
+    if kind == "stochastic_block":
+        if privacy_concern is None:
+            raise ValueError("stochastic_block: privacy concern is needed for homophily")
+        community = community_membership(privacy_concern, params.n_communities,
+                                         params.privacy_homophily, rng)
+        return SocialNetwork(_stochastic_block(community, params, seed), community=community)
+    if kind == "erdos_renyi":
+        graph = nx.fast_gnp_random_graph(n, z / (n - 1), seed=seed)
+    elif kind == "watts_strogatz":
+        graph = nx.watts_strogatz_graph(n, int(z), params.rewiring_prob, seed=seed)
+    elif kind == "ring_lattice":
+        graph = nx.circulant_graph(n, range(1, int(z) // 2 + 1))
+    elif kind == "barabasi_albert":
+        graph = nx.barabasi_albert_graph(n, int(z) // 2, seed=seed)
+    elif kind == "holme_kim":
+        graph = nx.powerlaw_cluster_graph(n, int(z) // 2, params.triad_prob, seed=seed)
+    else:  # pragma: no cover - Params rejects unknown kinds
+        raise ValueError(f"network: unknown kind {kind!r}")
+    return SocialNetwork(_from_networkx(graph, n))
+
+
+def _stochastic_block(community: np.ndarray, params: Params, seed: int) -> sp.csr_array:
+    """Planted-partition block model with expected degree z, a share ``between_share`` outside."""
+    n, blocks, z = params.n_citizens, params.n_communities, params.mean_degree
+    sizes = np.bincount(community, minlength=blocks)
+    inside = np.array([max(s - 1, 1) for s in sizes], dtype=float)
+    outside = np.array([max(n - s, 1) for s in sizes], dtype=float)
+    p_in = np.minimum((1 - params.between_share) * z / inside, 1.0)
+    p_out = min(params.between_share * z / outside.mean(), 1.0) if blocks > 1 else 0.0
+    probs = np.full((blocks, blocks), p_out)
+    np.fill_diagonal(probs, p_in)
+    graph = nx.stochastic_block_model(sizes.tolist(), probs.tolist(), seed=seed)
+    # networkx numbers nodes block by block; map them back to the citizens of each block.
+    citizens = np.argsort(community, kind="stable")
+    edges = np.array(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
+    return adjacency_from_edges(n, citizens[edges[:, 0]], citizens[edges[:, 1]])

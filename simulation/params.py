@@ -1,0 +1,340 @@
+"""The model's parameters: one frozen, validated object, each field documented once.
+
+Every field has a default, so ``Params()`` is the default model of ``MODEL.md``. Values are
+checked when the object is made: a wrong name, type or range raises a one-line ``ValueError``
+or ``TypeError`` that names the field, the value and what is expected.
+
+Flat keyword overrides (the shape used by ``mesa.batch_run``, SolaraViz sliders, sweep specs and
+``datarovers run --set``) go through :meth:`Params.with_overrides`, which also accepts
+``weight_<category>`` and ``sensitivity_<category>`` to change one row of the category table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+NETWORK_KINDS = (
+    "erdos_renyi",
+    "watts_strogatz",
+    "barabasi_albert",
+    "holme_kim",
+    "ring_lattice",
+    "stochastic_block",
+    "edge_list",
+)
+IMPUTATION_RULES = ("penalize", "neutral", "skeptical")
+DECISION_RULES = ("best_response",)
+SCHEDULES = ("synchronous",)
+
+DEFAULT_CATEGORIES = (
+    "financial_history",
+    "education",
+    "employer",
+    "professional_network",
+    "driving_behaviour",
+    "typing_rhythm",
+)
+
+
+def _field(default: Any, doc: str, **check: Any) -> Any:
+    """A dataclass field with its documentation and validation rule in the metadata.
+
+    Args:
+        default: The default value (tuples for sequences, so the object stays hashable).
+        doc: One sentence for users: meaning, symbol in MODEL.md, unit and source.
+        **check: Validation rule: ``kind`` (int, float, str, bool, "floats", "strs"), optional
+            ``lo``/``hi`` inclusive bounds, ``lo_open`` for an exclusive lower bound, ``choices``.
+    """
+    return field(default=default, metadata={"doc": doc, **check})
+
+
+@dataclass(frozen=True)
+class Params:
+    """All parameters of the disclosure model, with the defaults of MODEL.md.
+
+    Each field's ``metadata["doc"]`` is its documentation; :func:`parameter_table` renders it.
+    """
+
+    # --- population and network -------------------------------------------------------------
+    n_citizens: int = _field(
+        1000, "Number of citizens N, one per network node (ignored for network='edge_list').",
+        kind=int, lo=2)
+    network: str = _field(
+        "watts_strogatz", "Network kind: " + ", ".join(NETWORK_KINDS) + ".",
+        kind=str, choices=NETWORK_KINDS)
+    mean_degree: float = _field(
+        8.0, "Mean degree z. Watts-Strogatz and ring lattice use k = z neighbours, Barabasi-Albert "
+        "and Holme-Kim attach m = z/2 edges per node (so z must be even for these four), "
+        "Erdos-Renyi uses p = z/(N-1), the block model splits z between and within communities.",
+        kind=float, lo=0.0)
+    rewiring_prob: float = _field(
+        0.1, "Watts-Strogatz rewiring probability p.", kind=float, lo=0.0, hi=1.0)
+    triad_prob: float = _field(
+        0.5, "Holme-Kim probability of closing a triangle after each preferential attachment.",
+        kind=float, lo=0.0, hi=1.0)
+    n_communities: int = _field(
+        4, "Stochastic block model: number of equal-sized communities.", kind=int, lo=1)
+    between_share: float = _field(
+        0.1, "Stochastic block model: expected share of a citizen's ties that leave its "
+        "community.", kind=float, lo=0.0, hi=1.0)
+    privacy_homophily: float = _field(
+        0.8, "Stochastic block model: correlation between log privacy concern and the score that "
+        "sorts citizens into communities (0 = random membership, 1 = sorted by concern).",
+        kind=float, lo=0.0, hi=1.0)
+    edge_list: str = _field(
+        "", "Path to a whitespace-separated edge-list file (two node labels per line, '#' starts "
+        "a comment); used when network='edge_list'.", kind=str)
+
+    # --- citizens -----------------------------------------------------------------------------
+    quality_loading: float = _field(
+        0.5, "a: share of variance of latent data quality explained by creditworthiness; "
+        "q = Phi(sqrt(a)*theta + sqrt(1-a)*eps).", kind=float, lo=0.0, hi=1.0)
+    purchase_effect: float = _field(
+        0.05, "eta: shift of behaviour quality per unit of purchase rating r ~ U(-1, 1) "
+        "(responsible purchases raise it, frowned-upon ones lower it).",
+        kind=float, lo=0.0, hi=1.0)
+    privacy_mu: float = _field(
+        0.1, "mu_v: log-scale location of privacy concern v ~ LogNormal(mu_v, sigma_v); "
+        "calibrated so that 10-20 % disclose nothing after a default 200-step run (docs/ODD.md).",
+        kind=float)
+    privacy_sigma: float = _field(
+        0.75, "sigma_v: log-scale spread of privacy concern (0 gives everyone exp(mu_v)).",
+        kind=float, lo=0.0)
+    initial_disclosure: float = _field(
+        0.2, "p0: probability that a citizen discloses each category at t = 0.",
+        kind=float, lo=0.0, hi=1.0)
+    initial_sharing: float = _field(
+        0.1, "Probability that a citizen shows its score at t = 0.", kind=float, lo=0.0, hi=1.0)
+
+    # --- categories and score -----------------------------------------------------------------
+    categories: tuple[str, ...] = _field(
+        DEFAULT_CATEGORIES, "Names of the voluntary data categories k.", kind="strs")
+    weights: tuple[float, ...] = _field(
+        (0.25, 0.15, 0.15, 0.10, 0.0, 0.0), "w_k: score weight of each category (0 = not yet "
+        "scored; the seed article's 'this is only the beginning').", kind="floats", lo=0.0)
+    sensitivities: tuple[float, ...] = _field(
+        (0.4, 0.1, 0.2, 0.3, 0.3, 0.5), "kappa_k: privacy sensitivity of each category "
+        "(the last two are this package's assumption; MODEL.md gives none).",
+        kind="floats", lo=0.0)
+    behaviour_weight: float = _field(
+        0.35, "w_b: weight of platform-held behaviour data (30-40 % of the score).",
+        kind=float, lo=0.0, hi=1.0)
+    imputation: str = _field(
+        "penalize", "What the platform imputes for a withheld category: penalize (m = 0.25), "
+        "neutral (m = 0.5) or skeptical (mean quality of last step's withholders).",
+        kind=str, choices=IMPUTATION_RULES)
+    completeness_bonus: float = _field(
+        0.0, "beta: bonus per unit of disclosed weight, added inside the clip.",
+        kind=float, lo=0.0)
+    thresholds: tuple[float, ...] = _field(
+        (600.0, 650.0, 700.0, 750.0), "T_j: scores that open services (rental deposit waived, "
+        "small loans, Singapore and Luxembourg visas).", kind="floats", lo=350.0, hi=950.0)
+    benefits: tuple[float, ...] = _field(
+        (1.0, 0.5, 0.5, 0.3), "B_j: utility of the service behind each threshold.",
+        kind="floats", lo=0.0)
+    threshold_smoothness: float = _field(
+        10.0, "tau: width in score points of the logistic step at each threshold "
+        "(0 = hard step).", kind=float, lo=0.0)
+
+    # --- utility ------------------------------------------------------------------------------
+    score_value: float = _field(
+        0.2, "alpha: direct utility of a higher score, per full score range.",
+        kind=float, lo=0.0)
+    status_weight: float = _field(
+        0.5, "gamma_status: utility of standing among friends, per 600 points of perceived "
+        "score above the neighbours' mean.", kind=float, lo=0.0)
+    dating_weight: float = _field(
+        0.1, "gamma_dating: utility of profile prominence, per unit percentile among sharers.",
+        kind=float, lo=0.0)
+    sharing_cost: float = _field(
+        0.05, "c_share: utility cost of showing one's score.", kind=float, lo=0.0)
+    inference_skepticism: float = _field(
+        0.5, "lambda: how peers read a hidden score; 0 = naive (population mean), "
+        "1 = skeptical (mean of non-sharers).", kind=float, lo=0.0, hi=1.0)
+    data_correlation: float = _field(
+        0.3, "rho: correlation between friends' data in the leakage L(n) = "
+        "1 - rho^2 n / (1 - rho + n rho) (0 switches the externality off).",
+        kind=float, lo=0.0, hi=1.0)
+
+    # --- decisions ----------------------------------------------------------------------------
+    rule: str = _field(
+        "best_response", "Decision rule: " + ", ".join(DECISION_RULES) + ".",
+        kind=str, choices=DECISION_RULES)
+    revision_rate: float = _field(
+        0.1, "r: probability that a citizen revises its choice in a step.",
+        kind=float, lo=0.0, hi=1.0, lo_open=True)
+    logit_temperature: float = _field(
+        0.0, "T_logit: logit choice noise (0 = exact best response).", kind=float, lo=0.0)
+    schedule: str = _field(
+        "synchronous", "Update schedule: " + ", ".join(SCHEDULES) + ".",
+        kind=str, choices=SCHEDULES)
+
+    def __post_init__(self) -> None:
+        """Coerce compatible types (int to float, list to tuple) and check every field."""
+        for f in dataclasses.fields(self):
+            value = _coerce(f.name, getattr(self, f.name), f.metadata)
+            object.__setattr__(self, f.name, value)
+        self._check_consistency()
+
+    def _check_consistency(self) -> None:
+        n_cat = len(self.categories)
+        if n_cat == 0:
+            raise ValueError("categories: got an empty table, expected at least one category")
+        if len(set(self.categories)) != n_cat:
+            raise ValueError(f"categories: got duplicate names in {self.categories!r}")
+        for name in ("weights", "sensitivities"):
+            if len(getattr(self, name)) != n_cat:
+                raise ValueError(
+                    f"{name}: got {len(getattr(self, name))} values for {n_cat} categories "
+                    f"{self.categories!r}, expected one per category")
+        if n_cat > 12:
+            raise ValueError(f"categories: got {n_cat}, expected at most 12 (2^K options)")
+        if len(self.benefits) != len(self.thresholds):
+            raise ValueError(
+                f"benefits: got {len(self.benefits)} values for {len(self.thresholds)} "
+                "thresholds, expected one per threshold")
+        if list(self.thresholds) != sorted(self.thresholds):
+            raise ValueError(f"thresholds: got {self.thresholds!r}, expected increasing values")
+        z = self.mean_degree
+        if self.network in ("watts_strogatz", "ring_lattice", "barabasi_albert", "holme_kim"):
+            if z != int(z) or int(z) % 2 or z < 2:
+                raise ValueError(
+                    f"mean_degree: got {z:g} for network={self.network!r}, expected an even "
+                    "integer >= 2")
+            if z >= self.n_citizens:
+                raise ValueError(
+                    f"mean_degree: got {z:g} for n_citizens={self.n_citizens}, expected "
+                    "mean_degree < n_citizens")
+        elif self.network in ("erdos_renyi", "stochastic_block") and z > self.n_citizens - 1:
+            raise ValueError(
+                f"mean_degree: got {z:g}, expected at most n_citizens - 1 = {self.n_citizens - 1}")
+        if self.network == "stochastic_block" and self.n_communities > self.n_citizens:
+            raise ValueError(
+                f"n_communities: got {self.n_communities}, expected at most n_citizens = "
+                f"{self.n_citizens}")
+        if self.network == "edge_list" and not self.edge_list:
+            raise ValueError("edge_list: got '', expected a file path when network='edge_list'")
+
+    @property
+    def n_categories(self) -> int:
+        """Number of voluntary data categories K."""
+        return len(self.categories)
+
+    def with_overrides(self, **overrides: Any) -> Params:
+        """Return a copy with some fields replaced, validated like a new object.
+
+        Besides field names, ``weight_<category>=w`` and ``sensitivity_<category>=kappa`` set one
+        row of the category table.
+
+        Raises:
+            ValueError: A name is neither a field nor a category override, or a value is invalid.
+        """
+        names = {f.name for f in dataclasses.fields(self)}
+        changes: dict[str, Any] = {}
+        rows: dict[str, dict[str, Any]] = {"weights": {}, "sensitivities": {}}
+        for key, value in overrides.items():
+            if key in names:
+                changes[key] = value
+                continue
+            for prefix, column in (("weight_", "weights"), ("sensitivity_", "sensitivities")):
+                if key.startswith(prefix):
+                    rows[column][key.removeprefix(prefix)] = (key, value)
+                    break
+            else:
+                raise ValueError(_unknown_name_message(key, names))
+        updated = dataclasses.replace(self, **changes)
+        for column, entries in rows.items():
+            if not entries:
+                continue
+            values = list(getattr(updated, column))
+            for category, (key, value) in entries.items():
+                if category not in updated.categories:
+                    raise ValueError(
+                        f"{key}: unknown category {category!r}, expected one of "
+                        f"{', '.join(updated.categories)}")
+                values[updated.categories.index(category)] = value
+            updated = dataclasses.replace(updated, **{column: tuple(values)})
+        return updated
+
+    @classmethod
+    def resolve(cls, params: Params | Mapping[str, Any] | None, overrides: Mapping[str, Any]
+                ) -> Params:
+        """Combine an optional base (a ``Params`` or a mapping) with keyword overrides."""
+        if params is None:
+            base = cls()
+        elif isinstance(params, Params):
+            base = params
+        elif isinstance(params, Mapping):
+            base = cls().with_overrides(**params)
+        else:
+            raise TypeError(
+                f"params: got {type(params).__name__}, expected Params, a mapping or None")
+        return base.with_overrides(**overrides) if overrides else base
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of every field (tuples as lists), for manifests and JSON."""
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(self).items()}
+
+
+def _unknown_name_message(key: str, names: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(names), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else "; see docs/ODD.md for the list"
+    return f"{key}: unknown parameter{hint}"
+
+
+def _coerce(name: str, value: Any, rule: Mapping[str, Any]) -> Any:
+    """Check one value against its field's rule; return it in canonical type."""
+    kind = rule["kind"]
+    if kind in ("floats", "strs"):
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name}: got {value!r}, expected a list of "
+                            f"{'numbers' if kind == 'floats' else 'strings'}")
+        scalar = float if kind == "floats" else str
+        items = tuple(_coerce_scalar(f"{name}[{i}]", v, scalar, rule)
+                      for i, v in enumerate(value))
+        return items
+    return _coerce_scalar(name, value, kind, rule)
+
+
+def _coerce_scalar(name: str, value: Any, kind: type, rule: Mapping[str, Any]) -> Any:
+    expected = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}[kind]
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool) or (
+            isinstance(value, float) and value.is_integer())
+    elif kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise TypeError(f"{name}: got {value!r} ({type(value).__name__}), expected {expected}")
+    value = kind(value)
+    if kind is float and not math.isfinite(value):
+        raise ValueError(f"{name}: got {value!r}, expected a finite number")
+    lo, hi = rule.get("lo"), rule.get("hi")
+    if lo is not None and (value < lo or (rule.get("lo_open") and value == lo)):
+        bound = f"> {lo}" if rule.get("lo_open") else f">= {lo}"
+        raise ValueError(f"{name}: got {value!r}, expected a value {bound}"
+                         + (f" and <= {hi}" if hi is not None else ""))
+    if hi is not None and value > hi:
+        raise ValueError(f"{name}: got {value!r}, expected a value <= {hi}")
+    choices = rule.get("choices")
+    if choices is not None and value not in choices:
+        close = difflib.get_close_matches(value, choices, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"{name}: got {value!r}, expected one of {', '.join(choices)}{hint}")
+    return value
+
+
+def parameter_table() -> list[tuple[str, Any, str]]:
+    """Rows (name, default, documentation) for every parameter, in declaration order."""
+    defaults = Params()
+    return [(f.name, getattr(defaults, f.name), f.metadata["doc"])
+            for f in dataclasses.fields(Params)]

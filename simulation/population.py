@@ -1,0 +1,80 @@
+"""The citizens' state as numpy arrays: what is drawn once, and what the dynamics change.
+
+Row i of every array is citizen i (network node i). Fixed traits are stored in float32 to keep
+a million citizens compact; choices are booleans; scores are float64 because the skeptical
+imputation and the inferred score average them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr
+
+from simulation.params import Params
+
+
+@dataclass
+class Population:
+    """State of all citizens.
+
+    Attributes:
+        creditworthiness: theta_i ~ N(0, 1), latent, shape (N,).
+        quality: q_ik in (0, 1), the quality of citizen i's data in category k, shape (N, K).
+        purchase_rating: r_i ~ U(-1, 1): responsible (> 0) or frowned-upon (< 0) purchases.
+        behaviour: b_i in [0, 1], what the platform sees without asking, shape (N,).
+        privacy_concern: v_i > 0, shape (N,).
+        disclosed: d_ik, shape (N, K), bool.
+        shares_score: whether citizen i shows its score, shape (N,), bool.
+        score: s_i in [350, 950], shape (N,), float64.
+    """
+
+    creditworthiness: np.ndarray
+    quality: np.ndarray
+    purchase_rating: np.ndarray
+    behaviour: np.ndarray
+    privacy_concern: np.ndarray
+    disclosed: np.ndarray
+    shares_score: np.ndarray
+    score: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of citizens N."""
+        return self.creditworthiness.shape[0]
+
+
+def latent_quality(theta: np.ndarray, noise: np.ndarray, loading: float) -> np.ndarray:
+    """Data quality q = Phi(sqrt(a)*theta + sqrt(1-a)*eps), the one-factor probit of MODEL.md.
+
+    With ``a = 0`` the quality is Phi(eps): uniform on (0, 1), the Verrecchia (1983) case.
+    """
+    return ndtr(np.sqrt(loading) * theta + np.sqrt(1.0 - loading) * noise)
+
+
+def draw_population(params: Params, n: int, rng: np.random.Generator) -> Population:
+    """Draw N citizens' traits and their state at t = 0 (scores are filled in by the model).
+
+    Draw order (fixed, part of reproducibility): theta, category noise, behaviour noise,
+    purchase rating, privacy concern, initial disclosure, initial sharing.
+    """
+    a = params.quality_loading
+    theta = rng.standard_normal(n)
+    quality = latent_quality(theta[:, None], rng.standard_normal((n, params.n_categories)), a)
+    behaviour_latent = latent_quality(theta, rng.standard_normal(n), a)
+    purchase = rng.uniform(-1.0, 1.0, n)
+    behaviour = np.clip(behaviour_latent + params.purchase_effect * purchase, 0.0, 1.0)
+    privacy = rng.lognormal(params.privacy_mu, params.privacy_sigma, n)
+    disclosed = rng.random((n, params.n_categories)) < params.initial_disclosure
+    shares = rng.random(n) < params.initial_sharing
+    return Population(
+        creditworthiness=theta.astype(np.float32),
+        quality=quality.astype(np.float32),
+        purchase_rating=purchase.astype(np.float32),
+        behaviour=behaviour.astype(np.float32),
+        privacy_concern=privacy.astype(np.float32),
+        disclosed=disclosed,
+        shares_score=shares,
+        score=np.zeros(n, dtype=np.float64),
+    )

@@ -1,0 +1,207 @@
+"""Decision rules and the utility they maximise: pure numpy, arrays in, arrays out.
+
+Nothing here knows about Mesa. The vectorised engine calls these functions on all revising
+citizens at once; a ``Citizen`` calls them on its own row, so both see one set of equations.
+
+Utility of a choice (d, share) for citizen i, given the others' state at t-1 (MODEL.md):
+
+    U = alpha*(s - 350)/600                               direct value of a higher score
+      + sum_j B_j * sigma((s - T_j)/tau)                  services behind thresholds
+      + gamma_status*(s_hat_i - mean_nbr s_hat)/600       standing among friends
+      + gamma_dating * share * pct(s among sharers)       profile prominence
+      - v_i * sum_k d_k * kappa_k * L(n_ik)               privacy cost
+      - c_share * share
+
+with s_hat_i = s if the citizen shares, else the inferred score of non-sharers
+s_hat_ns = lambda*mean(s | not sharing) + (1 - lambda)*mean(s), both at t-1.
+
+References:
+    Acemoglu, D., Makhdoumi, A., Malekian, A. & Ozdaglar, A. (2022). Too much data: prices and
+    inefficiencies in data markets. AEJ: Microeconomics 14(4), 218-256.
+    Grossman, S. J. (1981). The informational role of warranties and private disclosure about
+    product quality. J. Law Econ. 24, 461-483.
+    Milgrom, P. (1981). Good news and bad news: representation theorems and applications.
+    Bell J. Econ. 12, 380-391.
+    McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.special import expit
+
+from simulation.params import Params
+from simulation.score import SCORE_MIN, SCORE_RANGE, to_points
+
+
+def leakage(n_disclosing: np.ndarray, rho: float) -> np.ndarray:
+    """Marginal leakage L(n) = 1 - rho^2 * n / (1 - rho + n*rho) of one's own disclosure.
+
+    With n friends who already disclosed a category whose data correlate with one's own at
+    ``rho``, part of one's data is already inferable; disclosing adds only L(n) of its full
+    privacy cost. L(0) = 1; L decreases in n towards 1 - rho; rho = 0 gives L = 1.
+    For rho = 0.5: L(0, 1, 2, 4) = 1, 0.75, 0.667, 0.6.
+
+    Args:
+        n_disclosing: Number of disclosing neighbours (any shape, >= 0).
+        rho: Correlation between friends' data, in [0, 1].
+
+    References:
+        Acemoglu, Makhdoumi, Malekian & Ozdaglar (2022), "Too much data", AEJ: Micro 14(4).
+    """
+    n = np.asarray(n_disclosing, dtype=np.float64)
+    if rho == 0.0:
+        return np.ones_like(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = 1.0 - rho**2 * n / (1.0 - rho + n * rho)
+    return np.where(n > 0, value, 1.0)
+
+
+def service_value(score: np.ndarray, thresholds: np.ndarray, benefits: np.ndarray,
+                  smoothness: float) -> np.ndarray:
+    """Sum_j B_j * sigma((s - T_j)/tau): the services a score opens.
+
+    ``tau = 0`` is a hard step: a service opens at s >= T_j.
+    """
+    total = np.zeros(np.shape(score))
+    for threshold, benefit in zip(thresholds, benefits, strict=True):
+        if smoothness > 0:
+            total += benefit * expit((score - threshold) / smoothness)
+        else:
+            total += benefit * (score >= threshold)
+    return total
+
+
+@dataclass(frozen=True)
+class Incentives:
+    """The utility's coefficients, taken from ``Params`` once per step."""
+
+    score_value: float
+    thresholds: np.ndarray
+    benefits: np.ndarray
+    smoothness: float
+    status_weight: float
+    dating_weight: float
+    sharing_cost: float
+
+    @classmethod
+    def from_params(cls, params: Params) -> Incentives:
+        """Collect the utility coefficients of ``params``."""
+        return cls(params.score_value, np.asarray(params.thresholds),
+                   np.asarray(params.benefits), params.threshold_smoothness,
+                   params.status_weight, params.dating_weight, params.sharing_cost)
+
+
+@dataclass(frozen=True)
+class PeerView:
+    """What citizens read about the others at t-1.
+
+    Attributes:
+        inferred_score: s_hat_ns, how peers read a hidden score.
+        sharer_scores: Sorted scores of the citizens who showed theirs (for percentiles).
+    """
+
+    inferred_score: float
+    sharer_scores: np.ndarray
+
+    def percentile(self, score: np.ndarray) -> np.ndarray:
+        """Share of sharers with a lower score; 1 when nobody shares (a lone profile stands out)."""
+        if self.sharer_scores.size == 0:
+            return np.ones(np.shape(score))
+        return np.searchsorted(self.sharer_scores, score, side="left") / self.sharer_scores.size
+
+
+def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerView:
+    """s_hat_ns = lambda*mean(s of non-sharers) + (1 - lambda)*mean(s), and sharers' scores.
+
+    With nobody hiding, the non-sharers' mean is taken as the population mean.
+    """
+    mean_all = float(score.mean())
+    hidden = ~shares
+    mean_hidden = float(score[hidden].mean()) if hidden.any() else mean_all
+    inferred = skepticism * mean_hidden + (1.0 - skepticism) * mean_all
+    return PeerView(inferred, np.sort(score[shares]))
+
+
+def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bool,
+            incentives: Incentives, peers: PeerView, neighbour_perceived: np.ndarray | float = 0.0
+            ) -> np.ndarray:
+    """U of a choice with score ``score`` (points) and privacy cost ``privacy_paid``.
+
+    Arrays broadcast. ``neighbour_perceived`` (the mean perceived score of one's neighbours) is
+    constant across a citizen's options, so decision rules leave it at 0; welfare includes it.
+    """
+    perceived = np.where(shares, score, peers.inferred_score)
+    value = (incentives.score_value * (score - SCORE_MIN) / SCORE_RANGE
+             + service_value(score, incentives.thresholds, incentives.benefits,
+                             incentives.smoothness)
+             + incentives.status_weight * (perceived - neighbour_perceived) / SCORE_RANGE
+             - privacy_paid)
+    dating = incentives.dating_weight * peers.percentile(score) - incentives.sharing_cost
+    return value + np.where(shares, dating, 0.0)
+
+
+@lru_cache(maxsize=16)
+def disclosure_options(n_categories: int) -> np.ndarray:
+    """All 2^K disclosure vectors, ordered by number of disclosures, then binary value.
+
+    The order makes ``argmax`` break ties towards fewer disclosures, as MODEL.md asks.
+    """
+    codes = np.arange(2**n_categories)
+    bits = ((codes[:, None] >> np.arange(n_categories)) & 1).astype(bool)
+    order = np.lexsort((codes, bits.sum(axis=1)))
+    options = bits[order]
+    options.flags.writeable = False
+    return options
+
+
+def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.ndarray,
+                  incentives: Incentives, peers: PeerView, *, choice_noise: np.ndarray | None,
+                  temperature: float, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each revising citizen picks the (d, share) with the highest utility.
+
+    Args:
+        withheld_raw: Raw score when withholding everything, shape (R,).
+        gains: Raw-score gain of disclosing each category, shape (R, K).
+        privacy_cost: v_i * kappa_k * L(n_ik), the cost of disclosing k, shape (R, K).
+        incentives: Utility coefficients.
+        peers: Inferred score of non-sharers and sharers' scores, at t-1.
+        choice_noise: Standard Gumbel draws, shape (R, 2 * 2^K_active), when ``temperature > 0``.
+        temperature: Logit temperature; 0 = exact argmax with ties to fewer disclosures (and to
+            not sharing). With T > 0 the choice probability is exp(U/T) / sum exp(U/T)
+            (McFadden 1974), drawn as argmax(U/T + Gumbel).
+        active: Categories that enter the option set, shape (K,), bool; the others are withheld.
+            Categories with zero weight can only cost, so the caller may leave them out when the
+            choice is exact.
+
+    Returns:
+        ``(disclosed, shares)``, shapes (R, K) and (R,), bool.
+    """
+    n_rev, n_cat = gains.shape
+    columns = np.flatnonzero(active)
+    options = disclosure_options(columns.size)
+    n_opt = options.shape[0]
+    raw = np.repeat(withheld_raw[:, None], n_opt, axis=1)
+    paid = np.zeros((n_rev, n_opt))
+    for j, k in enumerate(columns):
+        on = options[:, j]
+        raw += np.where(on, gains[:, k, None], 0.0)
+        paid += np.where(on, privacy_cost[:, k, None], 0.0)
+    score = to_points(raw)
+    both = np.stack([utility(score, paid, False, incentives, peers),
+                     utility(score, paid, True, incentives, peers)], axis=2)
+    values = both.reshape(n_rev, 2 * n_opt)
+    if temperature > 0:
+        values = values / temperature + choice_noise
+    best = np.argmax(values, axis=1)
+    disclosed = np.zeros((n_rev, n_cat), dtype=bool)
+    disclosed[:, columns] = options[best // 2]
+    return disclosed, (best % 2).astype(bool)
+
+
+def option_count(n_active: int) -> int:
+    """Number of (d, share) options a citizen weighs: 2 * 2^K_active."""
+    return 2 * 2**n_active
