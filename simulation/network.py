@@ -177,6 +177,8 @@ def build_network(params: Params, rng: np.random.Generator,
         graph = nx.watts_strogatz_graph(n, int(z), params.rewiring_prob, seed=seed)
     elif kind == "ring_lattice":
         graph = nx.circulant_graph(n, range(1, int(z) // 2 + 1))
+    elif kind == "complete":
+        graph = nx.complete_graph(n)
     elif kind == "barabasi_albert":
         graph = nx.barabasi_albert_graph(n, int(z) // 2, seed=seed)
     elif kind == "holme_kim":

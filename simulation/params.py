@@ -25,6 +25,7 @@ NETWORK_KINDS = (
     "holme_kim",
     "ring_lattice",
     "stochastic_block",
+    "complete",
     "edge_list",
 )
 IMPUTATION_RULES = ("penalize", "neutral", "skeptical")
@@ -70,7 +71,8 @@ class Params:
     mean_degree: float = _field(
         8.0, "Mean degree z. Watts-Strogatz and ring lattice use k = z neighbours, Barabasi-Albert "
         "and Holme-Kim attach m = z/2 edges per node (so z must be even for these four), "
-        "Erdos-Renyi uses p = z/(N-1), the block model splits z between and within communities.",
+        "Erdos-Renyi uses p = z/(N-1), the block model splits z between and within communities; "
+        "ignored for 'complete' (everyone linked, as in Granovetter 1978).",
         kind=float, lo=0.0)
     rewiring_prob: float = _field(
         0.1, "Watts-Strogatz rewiring probability p.", kind=float, lo=0.0, hi=1.0)
