@@ -54,6 +54,10 @@ class Citizen(mesa.Agent):
         super().__init__(model)
         self.node = int(node)
 
+    def step(self) -> None:
+        """Revise this citizen's choice (the per-agent engine; see DisclosureModel.step)."""
+        self.model.decide_for(self)
+
     @property
     def neighbours(self) -> list[Citizen]:
         """The citizens on adjacent network nodes, in node order."""

@@ -8,7 +8,9 @@ the thresholds are named from them (``disclosure_<category>``, ``share_above_<th
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from simulation.neighbourhood import Neighbourhood
 from simulation.params import Params
 from simulation.population import Population
 
@@ -28,6 +30,20 @@ OUTPUTS: dict[str, str] = {
     "gini_score": "Gini coefficient of scores.",
     "privacy_gap": "mean_disclosure of the least privacy-concerned quintile minus that of the "
                    "most concerned quintile.",
+    "assortativity": "Pearson correlation of disclosure levels across the two ends of each "
+                     "edge (Newman 2003); NaN when all levels are equal.",
+    "welfare": "Mean utility U of the citizens' present choices (status measured against "
+               "each one's neighbours).",
+    "cascade_size": "Threshold rule: share of citizens who adopted (disclose every scored "
+                    "category), seeds included; NaN under the other rules.",
+}
+
+#: Per-run outputs (``DisclosureModel.run_summary``).
+RUN_OUTPUTS: dict[str, str] = {
+    "steps_to_50": "First step at which mean_disclosure >= 0.5 (NaN if never).",
+    "steps_to_90": "First step at which mean_disclosure >= 0.9 (NaN if never).",
+    "coerced_share": "Share of disclosing citizens who would disclose nothing if nobody else "
+                     "disclosed (Peppet 2011); see DisclosureModel.coerced_share.",
 }
 
 
@@ -66,17 +82,46 @@ def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
     return (ranks * 5 // privacy_concern.size).astype(np.int8)
 
 
-def collect_outputs(pop: Population, params: Params, inferred_score: float,
-                    quintile: np.ndarray) -> dict[str, float]:
-    """Compute every output of :data:`OUTPUTS` for the current state."""
-    weights = np.asarray(params.weights)
+def assortativity(level: np.ndarray, neighbour_sum: np.ndarray, degree: np.ndarray) -> float:
+    """Pearson correlation of x over edge ends: (E[x_i x_j] - E[x]^2) / Var(x), degree-weighted.
+
+    With S = sum_i k_i, E[x] = sum_i k_i x_i / S, E[x_i x_j] = sum_i x_i (A x)_i / S and
+    Var(x) = sum_i k_i x_i^2 / S - E[x]^2 (Newman 2003, Mixing patterns in networks, PRE 67).
+    """
+    total = float(degree.sum())
+    if total == 0:
+        return float("nan")
+    x = level.astype(np.float64)
+    mean = float(np.dot(degree, x)) / total
+    variance = float(np.dot(degree, x * x)) / total - mean**2
+    if variance <= 1e-12:
+        return float("nan")
+    return (float(np.dot(x, neighbour_sum)) / total - mean**2) / variance
+
+
+def collect_outputs(pop: Population, params: Params, *, inferred_score: float,
+                    quintile: np.ndarray, level: np.ndarray, adopted: np.ndarray,
+                    welfare: float, neighbourhood: Neighbourhood) -> dict[str, float]:
+    """Compute every output of :data:`OUTPUTS` for the current state.
+
+    Args:
+        pop: The population state.
+        params: The parameters in force.
+        inferred_score: s_hat_ns.
+        quintile: Privacy-concern quintile of each citizen.
+        level: Each citizen's share of scored categories disclosed.
+        adopted: Whether each citizen discloses every scored category.
+        welfare: Mean utility.
+        neighbourhood: Neighbour aggregates of the current state.
+    """
+    weights = params.scored_weights
     scored = weights > 0
     if not scored.any():
         scored = np.ones_like(scored)
     d = pop.disclosed
     n_scored = int(scored.sum())
     count = d[:, scored].sum(axis=1)
-    per_citizen = count / n_scored
+    per_citizen = level
     weighted = (d[:, scored] @ weights[scored]) / weights[scored].sum() if weights.sum() > 0 \
         else per_citizen
     per_category = d.mean(axis=0)
@@ -99,4 +144,23 @@ def collect_outputs(pop: Population, params: Params, inferred_score: float,
     by_quintile = np.bincount(quintile, weights=per_citizen, minlength=5) / np.maximum(
         np.bincount(quintile, minlength=5), 1)
     out["privacy_gap"] = float(by_quintile[0] - by_quintile[4])
+    out["assortativity"] = assortativity(level, neighbourhood.disclosure_sum,
+                                         neighbourhood.degree)
+    out["welfare"] = welfare
+    out["cascade_size"] = float(adopted.mean()) if params.rule == "threshold" else float("nan")
     return out
+
+
+def first_step_reaching(series: pd.Series, level: float) -> float:
+    """First index at which ``series >= level`` (NaN if never)."""
+    reached = np.flatnonzero(series.to_numpy() >= level)
+    return float(series.index[reached[0]]) if reached.size else float("nan")
+
+
+def run_summary(frame: pd.DataFrame, coerced_share: float) -> dict[str, float]:
+    """The per-run outputs of :data:`RUN_OUTPUTS` from a run's time series."""
+    return {
+        "steps_to_50": first_step_reaching(frame["mean_disclosure"], 0.5),
+        "steps_to_90": first_step_reaching(frame["mean_disclosure"], 0.9),
+        "coerced_share": coerced_share,
+    }

@@ -1,40 +1,83 @@
 """DisclosureModel: the Mesa model that owns the population arrays and advances them.
 
-A step (synchronous: every citizen reads the state of t-1):
-  1. the platform updates what it imputes for withheld data (skeptical rule: last step's
+A step t:
+  0. events due at t are applied (Mesa events at time t - 0.5, between steps),
+  1. the platform updates what it imputes for withheld data (skeptical rule: step t-1's
      withholders),
-  2. each citizen revises with probability r; revisers pick their best response given their
-     neighbours' disclosures and the scores shown at t-1,
-  3. the platform rescores everyone, and the outputs are collected.
+  2. each citizen revises with probability r and applies the decision rule, reading the state
+     of t-1 (synchronous) or, with the random sequential schedule, its neighbours' latest choices,
+  3. the platform rescores everyone; one sparse product gives every neighbour aggregate; the
+     outputs are collected.
 
-Randomness: ``rng`` seeds Mesa's generator; three independent streams are spawned from it with
+Engines: ``vectorized`` decides for all revisers at once over arrays; ``agents`` runs the same
+functions citizen by citizen through Mesa (``model.agents.do`` / ``shuffle_do`` calling
+``Citizen.step``). Both consume the same random draws in the same order (all of a step's draws
+are made up front), so in synchronous mode they give identical trajectories.
+
+Randomness: ``rng`` seeds Mesa's generators; three independent streams are spawned from it with
 ``SeedSequence.spawn`` for the network, the population and the decisions, so changing the
 network kind does not change the citizens drawn, and the same seed gives the same run.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import mesa
 import networkx as nx
 import numpy as np
+import pandas as pd
 
+from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
-from simulation.metrics import collect_outputs, output_columns, privacy_quintiles
+from simulation.metrics import collect_outputs, output_columns, privacy_quintiles, run_summary
 from simulation.network import SocialNetwork, build_network, read_edge_list
 from simulation.params import Params
 from simulation.population import Population, draw_population
 from simulation.rules import (
     Incentives,
     PeerView,
+    adoption_requirement,
     best_response,
+    conformity_gain,
+    fermi_copy_probability,
     leakage,
     option_count,
     peer_view,
+    utility,
 )
-from simulation.score import credit_score, disclosure_gains, imputed_quality, withheld_raw_score
+from simulation.score import (
+    credit_score,
+    disclosure_gains,
+    imputed_quality,
+    raw_score,
+    to_points,
+    withheld_raw_score,
+)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The random numbers of one step, drawn up front in a fixed order.
+
+    Attributes:
+        revising: Indices of the citizens who revise this step (ascending).
+        gumbel: Logit choice noise, one row per reviser (best response and norm, T > 0).
+        uniform: Two uniforms per reviser (imitation: which neighbour, whether to copy).
+    """
+
+    revising: np.ndarray
+    gumbel: np.ndarray | None
+    uniform: np.ndarray | None
+
+    def row(self, j: int) -> Draws:
+        """The draws of the j-th reviser alone."""
+        pick = slice(j, j + 1)
+        return Draws(self.revising[pick],
+                     None if self.gumbel is None else self.gumbel[pick],
+                     None if self.uniform is None else self.uniform[pick])
 
 
 class DisclosureModel(mesa.Model):
@@ -48,11 +91,12 @@ class DisclosureModel(mesa.Model):
             ``mesa.batch_run`` and SolaraViz pass them).
 
     Attributes:
-        params: The validated parameters.
+        params: The validated parameters (replaced when an event changes one).
         population: The citizens' state arrays (``simulation.population.Population``).
         network: The social network (``simulation.network.SocialNetwork``).
-        imputed: What the platform imputes for each withheld category at this step, shape (K,).
+        imputed: What the platform imputes for each withheld category, shape (K,).
         peers: The inferred score of non-sharers and the sharers' scores, as of this step.
+        neighbourhood: Neighbour aggregates of this step's state.
         outputs: The outputs of the current step (see ``simulation.metrics.OUTPUTS``).
         datacollector: A Mesa ``DataCollector`` with one model reporter per output.
     """
@@ -68,15 +112,19 @@ class DisclosureModel(mesa.Model):
         self.population: Population = draw_population(p, n, population_rng)
         self.network: SocialNetwork = build_network(p, network_rng,
                                                     self.population.privacy_concern)
+        self._degree = self.network.degree
+        # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
+        self._seeds = self.population.disclosed[:, p.scored_weights > 0].all(axis=1)
         self._quintile = privacy_quintiles(self.population.privacy_concern)
         self.imputed = imputed_quality(p.imputation, self.population.quality,
                                        self.population.disclosed, None)
-        self._rescore()
         self._citizens = [Citizen(self, node) for node in range(n)]
+        for step in sorted({event.step for event in p.events}):
+            self.schedule_event(self._apply_due_events, at=step - 0.5)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: (lambda model, name=name: model.outputs[name])
                              for name in output_columns(p)})
-        self._collect()
+        self._refresh()
 
     # --- public helpers -----------------------------------------------------------------------
     @property
@@ -93,58 +141,222 @@ class DisclosureModel(mesa.Model):
         """The network as a networkx graph (built on first use, for drawing and analysis)."""
         return self.network.to_networkx()
 
-    def dataframe(self):
-        """The collected outputs, one row per step from t = 0 (a pandas DataFrame)."""
+    def dataframe(self) -> pd.DataFrame:
+        """The collected outputs, one row per step from t = 0."""
         frame = self.datacollector.get_model_vars_dataframe()
         frame.index.name = "step"
         return frame
 
-    # --- dynamics -----------------------------------------------------------------------------
+    def run_summary(self) -> dict[str, float]:
+        """Per-run outputs: steps to 50 % and 90 % disclosure, share of coerced disclosers."""
+        return run_summary(self.dataframe(), self.coerced_share())
+
+    # --- one step -----------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one synchronous step: impute, revise, rescore, collect."""
+        """Advance one step (module docstring)."""
         p, pop = self.params, self.population
         self.imputed = imputed_quality(p.imputation, pop.quality, pop.disclosed, self.imputed)
-        revising = np.flatnonzero(self.decision_rng.random(pop.size) < p.revision_rate)
-        weights = np.asarray(p.weights)
-        exact = p.logit_temperature == 0
-        active = weights > 0 if exact else np.ones(weights.size, dtype=bool)
-        noise = None if exact else self.decision_rng.gumbel(
-            size=(revising.size, option_count(int(active.sum()))))
-        disclosed, shares = best_response(
-            withheld_raw_score(pop.behaviour[revising], self.imputed, weights, p.behaviour_weight),
-            disclosure_gains(pop.quality[revising], self.imputed, weights, p.completeness_bonus),
-            self._privacy_cost(revising),
-            Incentives.from_params(p), self.peers,
-            choice_noise=noise, temperature=p.logit_temperature, active=active)
-        pop.disclosed[revising] = disclosed
-        pop.shares_score[revising] = shares
-        self._rescore()
-        self._collect()
+        draws = self._draw()
+        if p.engine == "vectorized":
+            disclosed, shares = self._decide(draws, nbh.rows(self.neighbourhood, draws.revising))
+            pop.disclosed[draws.revising] = disclosed
+            pop.shares_score[draws.revising] = shares
+        else:
+            self._step_agents(draws)
+        self._refresh()
 
-    def _privacy_cost(self, citizens: np.ndarray) -> np.ndarray:
-        """v_i * kappa_k * L(n_ik) for the given citizens, shape (len(citizens), K).
+    def _draw(self) -> Draws:
+        p, rng = self.params, self.decision_rng
+        revising = np.flatnonzero(rng.random(self.n_citizens) < p.revision_rate)
+        gumbel = uniform = None
+        if p.rule in ("best_response", "norm") and p.logit_temperature > 0:
+            gumbel = rng.gumbel(size=(revising.size,
+                                      option_count(int(self._active_categories().sum()))))
+        elif p.rule == "imitation":
+            uniform = rng.random((revising.size, 2))
+        return Draws(revising, gumbel, uniform)
 
-        n_ik, the number of i's neighbours disclosing k at t-1, is one sparse product over the
-        rows of those citizens.
+    def _step_agents(self, draws: Draws) -> None:
+        """The per-agent engine: each reviser's Citizen.step() decides on its own row."""
+        order = {int(node): j for j, node in enumerate(draws.revising)}
+        self._agent_step = (draws, order, {})
+        if self.params.schedule == "synchronous":
+            self.agents.do("step")
+            _, _, decided = self._agent_step
+            pop = self.population
+            for node, (disclosed, shares) in decided.items():
+                pop.disclosed[node] = disclosed
+                pop.shares_score[node] = shares
+        else:
+            self.agents.shuffle_do("step")
+        del self._agent_step
+
+    def decide_for(self, citizen: Citizen) -> None:
+        """Citizen.step() of the per-agent engine: decide if revising, with this step's draws."""
+        draws, order, decided = self._agent_step
+        j = order.get(citizen.node)
+        if j is None:
+            return
+        mine = draws.row(j)
+        if self.params.schedule == "synchronous":
+            choice = self._decide(mine, nbh.rows(self.neighbourhood, mine.revising))
+            decided[citizen.node] = (choice[0][0], bool(choice[1][0]))
+        else:
+            live = nbh.live_rows(self.network.adjacency, mine.revising,
+                                 self.population.disclosed, self._scored())
+            disclosed, shares = self._decide(mine, live, live_context=True)
+            citizen.disclosed = disclosed[0]
+            citizen.shares_score = bool(shares[0])
+
+    # --- decision rules -----------------------------------------------------------------------
+    def _scored(self) -> np.ndarray:
+        return self.params.scored_weights > 0
+
+    def _active_categories(self) -> np.ndarray:
+        """Categories in the option set: all, or only scored ones when others can only cost."""
+        p = self.params
+        if p.logit_temperature == 0 and p.rule != "norm":
+            return self._scored()
+        return np.ones(p.n_categories, dtype=bool)
+
+    def _disclosure_cost(self, who: np.ndarray, context: nbh.Neighbourhood) -> np.ndarray:
+        """Net utility cost of disclosing each category, shape (len(who), K).
+
+        v_i * kappa_k * L(n_ik), less the conformity gain under the norm rule.
+        """
+        p = self.params
+        kappa = np.asarray(p.sensitivities)
+        share = leakage(context.disclosing, p.data_correlation) if p.data_correlation else 1.0
+        cost = self.population.privacy_concern[who, None].astype(np.float64) * kappa * share
+        if p.rule == "norm":
+            cost = cost - conformity_gain(context.share_disclosing(), p.conformity,
+                                          p.n_categories)
+        return cost
+
+    def _decide(self, draws: Draws, context: nbh.Neighbourhood, live_context: bool = False
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """New (disclosed, shares) of the revisers in ``draws`` (``context`` rows align)."""
+        p, pop, who = self.params, self.population, draws.revising
+        if p.rule == "threshold":
+            need = adoption_requirement(context.degree, pop.threshold[who], p.threshold_kind)
+            disclosed = pop.disclosed[who].copy()
+            adopt = context.adopters >= need
+            disclosed[np.ix_(adopt, self._scored())] = True
+            return disclosed, pop.shares_score[who].copy()
+        if p.rule == "imitation":
+            return self._imitate(draws, context, live_context)
+        weights = p.scored_weights
+        return best_response(
+            withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
+            disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
+            self._disclosure_cost(who, context), Incentives.from_params(p), self.peers,
+            choice_noise=draws.gumbel, temperature=p.logit_temperature,
+            active=self._active_categories())
+
+    def _imitate(self, draws: Draws, context: nbh.Neighbourhood, live_context: bool
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """Fermi rule: copy a uniformly drawn neighbour's (d, share) with prob. 1/(1+e^(dU/K))."""
+        p, pop, who = self.params, self.population, draws.revising
+        adjacency = self.network.adjacency
+        disclosed, shares = pop.disclosed[who].copy(), pop.shares_score[who].copy()
+        degree = np.diff(adjacency.indptr)[who]
+        has = degree > 0
+        pick = (adjacency.indptr[who[has]]
+                + np.minimum((draws.uniform[has, 0] * degree[has]).astype(np.int64),
+                             degree[has] - 1))
+        model_of = adjacency.indices[pick].astype(np.int64)
+        learners = who[has]
+        if live_context:
+            model_context = nbh.live_rows(adjacency, model_of, pop.disclosed, self._scored())
+        else:
+            model_context = nbh.rows(self.neighbourhood, model_of)
+        own = self._current_utility(learners, nbh.rows(context, np.flatnonzero(has)))
+        theirs = self._current_utility(model_of, model_context)
+        copy = draws.uniform[has, 1] < fermi_copy_probability(own, theirs, p.imitation_noise)
+        rows = np.flatnonzero(has)[copy]
+        disclosed[rows] = pop.disclosed[model_of[copy]]
+        shares[rows] = pop.shares_score[model_of[copy]]
+        return disclosed, shares
+
+    def _current_utility(self, who: np.ndarray, context: nbh.Neighbourhood,
+                         neighbour_perceived: np.ndarray | float = 0.0) -> np.ndarray:
+        """U of the citizens' present choices, scored with this step's imputation."""
+        p, pop = self.params, self.population
+        weights = p.scored_weights
+        disclosed = pop.disclosed[who]
+        score = to_points(raw_score(
+            withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
+            disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
+            disclosed))
+        paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
+        if p.rule == "norm":
+            paid = paid - p.conformity * (1.0 - context.share_disclosing()).mean(axis=1)
+        return utility(score, paid, pop.shares_score[who], Incentives.from_params(p), self.peers,
+                       neighbour_perceived)
+
+    def coerced_share(self) -> float:
+        """Share of disclosing citizens who would disclose nothing if nobody else disclosed.
+
+        Utility rules: each discloser's exact best response when its neighbours disclose
+        nothing (leakage 1, no conformity gain) and a skeptical platform sees no disclosures
+        (imputing the population mean quality). Threshold rule: adopters who are not seeds
+        (they needed others). Peppet (2011), "Unraveling privacy", 105 Nw. U. L. Rev. 1153.
         """
         p, pop = self.params, self.population
-        kappa = np.asarray(p.sensitivities)
-        if p.data_correlation > 0:
-            counts = self.network.adjacency[citizens] @ pop.disclosed.astype(np.float32)
-            share = leakage(counts, p.data_correlation)
-        else:
-            share = 1.0
-        return pop.privacy_concern[citizens, None].astype(np.float64) * kappa * share
+        scored = self._scored()
+        if p.rule == "threshold":
+            adopted = pop.disclosed[:, scored].all(axis=1)
+            return float(np.mean(~self._seeds[adopted])) if adopted.any() else float("nan")
+        disclosing = pop.disclosed[:, scored].any(axis=1) if scored.any() else \
+            np.zeros(pop.size, dtype=bool)
+        if not disclosing.any():
+            return float("nan")
+        who = np.flatnonzero(disclosing)
+        nobody = np.zeros((who.size, p.n_categories), dtype=np.float32)
+        imputed = imputed_quality(p.imputation, pop.quality, np.zeros_like(pop.disclosed),
+                                  self.imputed)
+        empty = nbh.Neighbourhood(self._degree[who], nobody,
+                                  np.zeros(who.size), np.zeros(who.size), np.zeros(who.size))
+        weights = p.scored_weights
+        alone, _ = best_response(
+            withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),
+            disclosure_gains(pop.quality[who], imputed, weights, p.completeness_bonus),
+            self._disclosure_cost(who, empty), Incentives.from_params(p), self.peers,
+            choice_noise=None, temperature=0.0, active=self._active_categories())
+        return float(np.mean(~alone[:, scored].any(axis=1)))
 
-    def _rescore(self) -> None:
-        """Recompute every score from the current disclosures and imputation."""
+    # --- platform, aggregates, outputs ----------------------------------------------------------
+    def _apply_due_events(self) -> None:
+        """Apply the events of the coming step (scheduled by Mesa between steps)."""
+        due = round(self.time + 0.5)
+        for event in self.params.events:
+            if event.step != due:
+                continue
+            if event.target == "privacy_concern":
+                self.population.privacy_concern *= np.float32(event.value)
+            else:
+                self.params = event.apply(self.params)
+
+    def _refresh(self) -> None:
+        """Rescore everyone, aggregate over neighbours, collect the outputs."""
         p, pop = self.params, self.population
+        weights = p.scored_weights
         pop.score[:] = credit_score(pop.behaviour, pop.quality, pop.disclosed, self.imputed,
-                                    np.asarray(p.weights), p.behaviour_weight,
-                                    p.completeness_bonus)
+                                    weights, p.behaviour_weight, p.completeness_bonus)
         self.peers: PeerView = peer_view(pop.score, pop.shares_score, p.inference_skepticism)
-
-    def _collect(self) -> None:
-        self.outputs = collect_outputs(self.population, self.params, self.peers.inferred_score,
-                                       self._quintile)
+        scored = weights > 0
+        level = pop.disclosed[:, scored].mean(axis=1) if scored.any() else \
+            pop.disclosed.mean(axis=1)
+        adopted = pop.disclosed[:, scored].all(axis=1) if scored.any() else \
+            np.zeros(pop.size, dtype=bool)
+        perceived = np.where(pop.shares_score, pop.score, self.peers.inferred_score)
+        self.neighbourhood = nbh.aggregate(self.network.adjacency, pop.disclosed, adopted, level,
+                                           perceived, self._degree)
+        everyone = np.arange(pop.size)
+        welfare = self._current_utility(everyone, self.neighbourhood,
+                                        self.neighbourhood.mean_perceived(perceived))
+        self.outputs = collect_outputs(
+            pop, p, inferred_score=self.peers.inferred_score, quintile=self._quintile,
+            level=level, adopted=adopted, welfare=float(welfare.mean()),
+            neighbourhood=self.neighbourhood)
         self.datacollector.collect(self)

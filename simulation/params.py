@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 NETWORK_KINDS = (
     "erdos_renyi",
     "watts_strogatz",
@@ -29,8 +31,22 @@ NETWORK_KINDS = (
     "edge_list",
 )
 IMPUTATION_RULES = ("penalize", "neutral", "skeptical")
-DECISION_RULES = ("best_response",)
-SCHEDULES = ("synchronous",)
+DECISION_RULES = ("best_response", "imitation", "threshold", "norm")
+SCHEDULES = ("synchronous", "random_sequential")
+ENGINES = ("vectorized", "agents")
+THRESHOLD_KINDS = ("fraction", "count")
+SEED_PLACEMENTS = ("random", "consecutive")
+
+#: Fields fixed once the model is built (network, drawn population): events cannot set them.
+STRUCTURAL_FIELDS = frozenset({
+    "n_citizens", "network", "mean_degree", "rewiring_prob", "triad_prob", "n_communities",
+    "between_share", "privacy_homophily", "edge_list", "quality_loading", "purchase_effect",
+    "privacy_mu", "privacy_sigma", "initial_disclosure", "initial_sharing", "behaviour_levels",
+    "categories", "thresholds", "threshold_values", "threshold_mean", "threshold_sd",
+    "n_seeds", "seed_placement", "rule", "schedule", "engine", "events",
+})
+#: Event targets that are population state rather than parameters.
+STATE_TARGETS = ("privacy_concern",)
 
 DEFAULT_CATEGORIES = (
     "financial_history",
@@ -40,6 +56,82 @@ DEFAULT_CATEGORIES = (
     "driving_behaviour",
     "typing_rhythm",
 )
+
+
+@dataclass(frozen=True)
+class Event:
+    """At step ``step``, before the decisions, set or multiply ``target``.
+
+    ``target`` is a parameter name (or ``weight_<category>``, ``sensitivity_<category>``) or
+    ``privacy_concern`` (a privacy scandal scales every citizen's concern). Written in specs
+    and keywords as ``{"step": 50, "target": "privacy_concern", "multiply": 1.5}`` or
+    ``{"step": 20, "target": "weight_driving_behaviour", "set": 0.1}``.
+    """
+
+    step: int
+    target: str
+    operation: str
+    value: Any
+
+    @classmethod
+    def parse(cls, item: Any, where: str) -> Event:
+        """An Event from an Event or a mapping with keys step, target and set or multiply."""
+        if isinstance(item, Event):
+            return item
+        if not isinstance(item, Mapping):
+            raise TypeError(f"{where}: got {item!r}, expected a table with step, target and "
+                            "set or multiply")
+        unknown = set(item) - {"step", "target", "set", "multiply"}
+        if unknown:
+            raise ValueError(f"{where}: unknown key {sorted(unknown)[0]!r}, expected step, "
+                             "target and set or multiply")
+        ops = [op for op in ("set", "multiply") if op in item]
+        if len(ops) != 1 or "step" not in item or "target" not in item:
+            raise ValueError(f"{where}: got {dict(item)!r}, expected step, target and exactly "
+                             "one of set or multiply")
+        step = item["step"]
+        if isinstance(step, bool) or not isinstance(step, int) or step < 1:
+            raise ValueError(f"{where}.step: got {step!r}, expected an integer >= 1 (the step "
+                             "before whose decisions the event applies)")
+        if not isinstance(item["target"], str):
+            raise TypeError(f"{where}.target: got {item['target']!r}, expected a parameter name")
+        value = item[ops[0]]
+        if ops[0] == "multiply" and (isinstance(value, bool)
+                                     or not isinstance(value, (int, float))):
+            raise TypeError(f"{where}.multiply: got {value!r}, expected a number")
+        if isinstance(value, list):
+            value = tuple(value)
+        return cls(step, item["target"], ops[0], value)
+
+    def check(self, params: Params) -> None:
+        """Reject a target the event cannot change, and a value the parameter would refuse."""
+        where = f"events (step {self.step}, {self.target})"
+        if self.target in STATE_TARGETS:
+            if self.operation != "multiply" or self.value < 0:
+                raise ValueError(f"{where}: expected multiply by a factor >= 0 for "
+                                 "privacy_concern")
+            return
+        if self.target in STRUCTURAL_FIELDS:
+            raise ValueError(f"{where}: {self.target} is fixed once the model is built, expected "
+                             "a parameter of the platform, the utility or the decisions")
+        try:
+            self.apply(dataclasses.replace(params, events=()))
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{where}: {err}") from None
+
+    def apply(self, params: Params) -> Params:
+        """The parameters after this event (for parameter targets)."""
+        if self.operation == "set":
+            return params.with_overrides(**{self.target: self.value})
+        current = params.target_value(self.target)
+        if isinstance(current, bool) or not isinstance(current, (int, float)):
+            raise TypeError(f"{self.target} is not a number, expected set rather than multiply")
+        return params.with_overrides(**{self.target: type(current)(current * self.value)})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as written in a spec."""
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"step": self.step, "target": self.target, self.operation: value}
 
 
 def _field(default: Any, doc: str, **check: Any) -> Any:
@@ -112,6 +204,10 @@ class Params:
         kind=float, lo=0.0, hi=1.0)
     initial_sharing: float = _field(
         0.1, "Probability that a citizen shows its score at t = 0.", kind=float, lo=0.0, hi=1.0)
+    behaviour_levels: int = _field(
+        0, "If L > 0, behaviour quality takes L equally likely levels (j + 0.5)/L instead of the "
+        "probit formula: discrete score types for the unraveling case (MODEL.md, Validation 3).",
+        kind=int, lo=0)
 
     # --- categories and score -----------------------------------------------------------------
     categories: tuple[str, ...] = _field(
@@ -143,6 +239,15 @@ class Params:
         10.0, "tau: width in score points of the logistic step at each threshold "
         "(0 = hard step).", kind=float, lo=0.0)
 
+    category_cap: int = _field(
+        0, "Regulation: the platform may score at most this many categories (those with the "
+        "largest weights, table order breaking ties); 0 = no cap.", kind=int, lo=0)
+    blacklist_below: float = _field(
+        0.0, "Blacklist: a score below this loses every service and pays blacklist_penalty "
+        "(0 = no blacklist; MODEL.md suggests 550).", kind=float, lo=0.0, hi=950.0)
+    blacklist_penalty: float = _field(
+        0.5, "Utility penalty of being blacklisted.", kind=float, lo=0.0)
+
     # --- utility ------------------------------------------------------------------------------
     score_value: float = _field(
         0.2, "alpha: direct utility of a higher score, per full score range.",
@@ -158,6 +263,10 @@ class Params:
     inference_skepticism: float = _field(
         0.5, "lambda: how peers read a hidden score; 0 = naive (population mean), "
         "1 = skeptical (mean of non-sharers).", kind=float, lo=0.0, hi=1.0)
+    campaign_bonus: float = _field(
+        0.0, "Sharing campaign (the Singles Day game): utility a sharer gets while it runs, the "
+        "bonus plus the lottery's expected prize; switch it on and off with events.",
+        kind=float, lo=0.0)
     data_correlation: float = _field(
         0.3, "rho: correlation between friends' data in the leakage L(n) = "
         "1 - rho^2 n / (1 - rho + n rho) (0 switches the externality off).",
@@ -173,8 +282,40 @@ class Params:
     logit_temperature: float = _field(
         0.0, "T_logit: logit choice noise (0 = exact best response).", kind=float, lo=0.0)
     schedule: str = _field(
-        "synchronous", "Update schedule: " + ", ".join(SCHEDULES) + ".",
+        "synchronous", "Update schedule: synchronous (everyone reads t-1) or random_sequential "
+        "(Mesa shuffle order, each reads the latest state; needs engine='agents').",
         kind=str, choices=SCHEDULES)
+    engine: str = _field(
+        "vectorized", "vectorized (all citizens at once over arrays) or agents (citizen by "
+        "citizen through Mesa; the reference, and the engine of the random sequential schedule).",
+        kind=str, choices=ENGINES)
+    imitation_noise: float = _field(
+        0.1, "K: noise of the Fermi imitation rule; a citizen copies a random neighbour with "
+        "probability 1/(1 + exp((U_i - U_j)/K)) (Szabo & Toke 1998).",
+        kind=float, lo=0.0, lo_open=True)
+    conformity: float = _field(
+        0.5, "nu: weight of agreement with neighbours' disclosure under rule='norm' (the other "
+        "rules ignore it).", kind=float, lo=0.0)
+    threshold_kind: str = _field(
+        "fraction", "Threshold rule: compare the fraction or the count of neighbours who "
+        "disclose every scored category with one's threshold.",
+        kind=str, choices=THRESHOLD_KINDS)
+    threshold_mean: float = _field(
+        0.18, "Threshold rule: mean of the thresholds phi_i ~ N(mean, sd), clipped at 0 "
+        "(Watts 2002 uses 0.18).", kind=float, lo=0.0)
+    threshold_sd: float = _field(
+        0.0, "Threshold rule: standard deviation of the thresholds.", kind=float, lo=0.0)
+    threshold_values: tuple[float, ...] = _field(
+        (), "Threshold rule: explicit thresholds, one per citizen in node order (replaces the "
+        "normal draw; Granovetter's 0, 1, ..., 99).", kind="floats", lo=0.0)
+    n_seeds: int = _field(
+        1, "Threshold rule: citizens who disclose everything at t = 0.", kind=int, lo=0)
+    seed_placement: str = _field(
+        "random", "Threshold rule: seeds drawn at random, or nodes 0..n_seeds-1 (adjacent on a "
+        "ring lattice).", kind=str, choices=SEED_PLACEMENTS)
+    events: tuple[Event, ...] = _field(
+        (), "Scheduled events: each sets or multiplies a parameter (or privacy_concern) before "
+        "the decisions of a step; see simulation.events.", kind="events")
 
     def __post_init__(self) -> None:
         """Coerce compatible types (int to float, list to tuple) and check every field."""
@@ -219,6 +360,19 @@ class Params:
             raise ValueError(
                 f"n_communities: got {self.n_communities}, expected at most n_citizens = "
                 f"{self.n_citizens}")
+        if self.schedule == "random_sequential" and self.engine != "agents":
+            raise ValueError("schedule: got 'random_sequential' with engine='vectorized', "
+                             "expected engine='agents' (each citizen reads the latest state)")
+        if (self.threshold_values and self.network != "edge_list"
+                and len(self.threshold_values) != self.n_citizens):
+            raise ValueError(
+                f"threshold_values: got {len(self.threshold_values)} values for n_citizens="
+                f"{self.n_citizens}, expected one per citizen (or none)")
+        if self.n_seeds > self.n_citizens:
+            raise ValueError(f"n_seeds: got {self.n_seeds}, expected at most n_citizens = "
+                             f"{self.n_citizens}")
+        for event in self.events:
+            event.check(self)
         if self.network == "edge_list" and not self.edge_list:
             raise ValueError("edge_list: got '', expected a file path when network='edge_list'")
 
@@ -226,6 +380,20 @@ class Params:
     def n_categories(self) -> int:
         """Number of voluntary data categories K."""
         return len(self.categories)
+
+    @property
+    def scored_weights(self) -> np.ndarray:
+        """The weights the platform applies: w_k, with all but the ``category_cap`` largest zeroed.
+
+        Ties are broken by table order (a stable sort).
+        """
+        weights = np.asarray(self.weights, dtype=np.float64)
+        if self.category_cap and np.count_nonzero(weights) > self.category_cap:
+            keep = np.argsort(-weights, kind="stable")[: self.category_cap]
+            capped = np.zeros_like(weights)
+            capped[keep] = weights[keep]
+            return capped
+        return weights
 
     def with_overrides(self, **overrides: Any) -> Params:
         """Return a copy with some fields replaced, validated like a new object.
@@ -263,6 +431,16 @@ class Params:
             updated = dataclasses.replace(updated, **{column: tuple(values)})
         return updated
 
+    def target_value(self, name: str) -> Any:
+        """Current value of a field or of ``weight_<category>`` / ``sensitivity_<category>``."""
+        if name in {f.name for f in dataclasses.fields(self)}:
+            return getattr(self, name)
+        for prefix, column in (("weight_", "weights"), ("sensitivity_", "sensitivities")):
+            category = name.removeprefix(prefix)
+            if name.startswith(prefix) and category in self.categories:
+                return getattr(self, column)[self.categories.index(category)]
+        raise ValueError(_unknown_name_message(name, {f.name for f in dataclasses.fields(self)}))
+
     @classmethod
     def resolve(cls, params: Params | Mapping[str, Any] | None, overrides: Mapping[str, Any]
                 ) -> Params:
@@ -280,8 +458,10 @@ class Params:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of every field (tuples as lists), for manifests and JSON."""
-        return {k: list(v) if isinstance(v, tuple) else v
-                for k, v in dataclasses.asdict(self).items()}
+        out = {k: list(v) if isinstance(v, tuple) else v
+               for k, v in dataclasses.asdict(self).items() if k != "events"}
+        out["events"] = [event.to_dict() for event in self.events]
+        return out
 
 
 def _unknown_name_message(key: str, names: set[str]) -> str:
@@ -293,6 +473,10 @@ def _unknown_name_message(key: str, names: set[str]) -> str:
 def _coerce(name: str, value: Any, rule: Mapping[str, Any]) -> Any:
     """Check one value against its field's rule; return it in canonical type."""
     kind = rule["kind"]
+    if kind == "events":
+        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name}: got {value!r}, expected a list of events")
+        return tuple(Event.parse(item, f"{name}[{i}]") for i, item in enumerate(value))
     if kind in ("floats", "strs"):
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             raise TypeError(f"{name}: got {value!r}, expected a list of "
@@ -309,7 +493,7 @@ def _coerce_scalar(name: str, value: Any, kind: type, rule: Mapping[str, Any]) -
     if kind is bool:
         ok = isinstance(value, bool)
     elif kind is int:
-        ok = isinstance(value, int) and not isinstance(value, bool) or (
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(value, float) and value.is_integer())
     elif kind is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -28,6 +28,7 @@ class Population:
         disclosed: d_ik, shape (N, K), bool.
         shares_score: whether citizen i shows its score, shape (N,), bool.
         score: s_i in [350, 950], shape (N,), float64.
+        threshold: phi_i of the threshold rule (a fraction or a count of neighbours), shape (N,).
     """
 
     creditworthiness: np.ndarray
@@ -38,6 +39,7 @@ class Population:
     disclosed: np.ndarray
     shares_score: np.ndarray
     score: np.ndarray
+    threshold: np.ndarray
 
     @property
     def size(self) -> int:
@@ -57,7 +59,9 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
     """Draw N citizens' traits and their state at t = 0 (scores are filled in by the model).
 
     Draw order (fixed, part of reproducibility): theta, category noise, behaviour noise,
-    purchase rating, privacy concern, initial disclosure, initial sharing.
+    purchase rating, privacy concern, initial disclosure, initial sharing, then the extras of
+    special cases (behaviour levels, thresholds, seeds), so switching those on leaves the
+    common draws unchanged.
     """
     a = params.quality_loading
     theta = rng.standard_normal(n)
@@ -68,6 +72,20 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
     privacy = rng.lognormal(params.privacy_mu, params.privacy_sigma, n)
     disclosed = rng.random((n, params.n_categories)) < params.initial_disclosure
     shares = rng.random(n) < params.initial_sharing
+    if params.behaviour_levels:
+        levels = params.behaviour_levels
+        behaviour = (rng.integers(levels, size=n) + 0.5) / levels
+    if params.threshold_values:
+        threshold = np.asarray(params.threshold_values, dtype=np.float64)
+        if threshold.size != n:
+            raise ValueError(f"threshold_values: got {threshold.size} values for {n} citizens, "
+                             "expected one per citizen")
+    else:
+        threshold = np.maximum(rng.normal(params.threshold_mean, params.threshold_sd, n), 0.0)
+    if params.rule == "threshold":
+        seeds = (np.arange(params.n_seeds) if params.seed_placement == "consecutive"
+                 else rng.choice(n, size=min(params.n_seeds, n), replace=False))
+        disclosed[np.ix_(seeds, params.scored_weights > 0)] = True
     return Population(
         creditworthiness=theta.astype(np.float32),
         quality=quality.astype(np.float32),
@@ -77,4 +95,5 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
         disclosed=disclosed,
         shares_score=shares,
         score=np.zeros(n, dtype=np.float64),
+        threshold=threshold,
     )

@@ -10,9 +10,11 @@ Utility of a choice (d, share) for citizen i, given the others' state at t-1 (MO
       + gamma_status*(s_hat_i - mean_nbr s_hat)/600       standing among friends
       + gamma_dating * share * pct(s among sharers)       profile prominence
       - v_i * sum_k d_k * kappa_k * L(n_ik)               privacy cost
-      - c_share * share
+      - c_share * share + campaign * share
+      + nu * agreement(d, neighbours' disclosure)      only under the norm rule
 
-with s_hat_i = s if the citizen shares, else the inferred score of non-sharers
+A blacklisted citizen (s below ``blacklist_below``) loses every service and pays a penalty.
+s_hat_i = s if the citizen shares, else the inferred score of non-sharers
 s_hat_ns = lambda*mean(s | not sharing) + (1 - lambda)*mean(s), both at t-1.
 
 References:
@@ -23,6 +25,11 @@ References:
     Milgrom, P. (1981). Good news and bad news: representation theorems and applications.
     Bell J. Econ. 12, 380-391.
     McFadden, D. (1974). Conditional logit analysis of qualitative choice behavior.
+    Szabo, G. & Toke, C. (1998). Evolutionary prisoner's dilemma game on a square lattice.
+    Phys. Rev. E 58, 69-73.
+    Granovetter, M. (1978). Threshold models of collective behavior. AJS 83, 1420-1443.
+    Watts, D. J. (2002). A simple model of global cascades on random networks. PNAS 99, 5766.
+    Centola, D. & Macy, M. (2007). Complex contagions and the weakness of long ties. AJS 113.
 """
 
 from __future__ import annotations
@@ -35,6 +42,9 @@ from scipy.special import expit
 
 from simulation.params import Params
 from simulation.score import SCORE_MIN, SCORE_RANGE, to_points
+
+#: Utilities closer than this are tied (rounding of sums over categories and citizens).
+TIE_TOLERANCE = 1e-9
 
 
 def leakage(n_disclosing: np.ndarray, rho: float) -> np.ndarray:
@@ -86,13 +96,17 @@ class Incentives:
     status_weight: float
     dating_weight: float
     sharing_cost: float
+    campaign_bonus: float
+    blacklist_below: float
+    blacklist_penalty: float
 
     @classmethod
     def from_params(cls, params: Params) -> Incentives:
         """Collect the utility coefficients of ``params``."""
         return cls(params.score_value, np.asarray(params.thresholds),
                    np.asarray(params.benefits), params.threshold_smoothness,
-                   params.status_weight, params.dating_weight, params.sharing_cost)
+                   params.status_weight, params.dating_weight, params.sharing_cost,
+                   params.campaign_bonus, params.blacklist_below, params.blacklist_penalty)
 
 
 @dataclass(frozen=True)
@@ -135,12 +149,17 @@ def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bo
     constant across a citizen's options, so decision rules leave it at 0; welfare includes it.
     """
     perceived = np.where(shares, score, peers.inferred_score)
-    value = (incentives.score_value * (score - SCORE_MIN) / SCORE_RANGE
-             + service_value(score, incentives.thresholds, incentives.benefits,
+    services = service_value(score, incentives.thresholds, incentives.benefits,
                              incentives.smoothness)
+    if incentives.blacklist_below > 0:
+        blacklisted = score < incentives.blacklist_below
+        services = np.where(blacklisted, -incentives.blacklist_penalty, services)
+    value = (incentives.score_value * (score - SCORE_MIN) / SCORE_RANGE
+             + services
              + incentives.status_weight * (perceived - neighbour_perceived) / SCORE_RANGE
              - privacy_paid)
-    dating = incentives.dating_weight * peers.percentile(score) - incentives.sharing_cost
+    dating = (incentives.dating_weight * peers.percentile(score) - incentives.sharing_cost
+              + incentives.campaign_bonus)
     return value + np.where(shares, dating, 0.0)
 
 
@@ -195,8 +214,10 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
                      utility(score, paid, True, incentives, peers)], axis=2)
     values = both.reshape(n_rev, 2 * n_opt)
     if temperature > 0:
-        values = values / temperature + choice_noise
-    best = np.argmax(values, axis=1)
+        best = np.argmax(values / temperature + choice_noise, axis=1)
+    else:
+        # Utilities equal up to rounding are ties: the first (fewest disclosures) wins.
+        best = np.argmax(values >= values.max(axis=1, keepdims=True) - TIE_TOLERANCE, axis=1)
     disclosed = np.zeros((n_rev, n_cat), dtype=bool)
     disclosed[:, columns] = options[best // 2]
     return disclosed, (best % 2).astype(bool)
@@ -205,3 +226,40 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
 def option_count(n_active: int) -> int:
     """Number of (d, share) options a citizen weighs: 2 * 2^K_active."""
     return 2 * 2**n_active
+
+
+def fermi_copy_probability(own_utility: np.ndarray, model_utility: np.ndarray,
+                           noise: float) -> np.ndarray:
+    """Probability 1/(1 + exp((U_i - U_j)/K)) that citizen i copies neighbour j's choice.
+
+    The Fermi rule of Szabo & Toke (1998): K -> 0 copies only better-off neighbours, large K
+    copies at random (probability 1/2).
+    """
+    return expit((np.asarray(model_utility) - np.asarray(own_utility)) / noise)
+
+
+def adoption_requirement(degree: np.ndarray, threshold: np.ndarray, kind: str) -> np.ndarray:
+    """Number of adopting neighbours a citizen needs before it adopts.
+
+    ``fraction``: a fraction phi of k neighbours, compared as integer counts m >= ceil(phi*k)
+    (Watts 2002); the product is rounded to 9 decimals first so that, e.g., 0.18*50 needs 9.
+    ``count``: an absolute number (Granovetter 1978; Centola & Macy 2007).
+    Isolated citizens (k = 0) never adopt: the requirement is infinite.
+    """
+    if kind == "fraction":
+        need = np.ceil(np.round(threshold * degree, 9))
+        return np.where(degree > 0, need, np.inf)
+    if kind == "count":
+        return np.where(degree > 0, np.ceil(np.round(threshold, 9)), np.inf)
+    raise ValueError(f"threshold_kind: got {kind!r}, expected fraction or count")
+
+
+def conformity_gain(share_disclosing: np.ndarray, conformity: float, n_categories: int
+                    ) -> np.ndarray:
+    """Utility of disclosing category k under the norm rule, nu*(2 f_ik - 1)/K.
+
+    Agreement with neighbours is the mean over categories of d_k*f_ik + (1 - d_k)*(1 - f_ik),
+    with f_ik the share of i's neighbours disclosing k; disclosing k changes it by
+    (2 f_ik - 1)/K. Citizens without neighbours have no norm to follow.
+    """
+    return conformity * (2.0 * share_disclosing - 1.0) / n_categories

@@ -1,0 +1,90 @@
+"""What citizens read about their neighbours: every neighbour aggregate in one sparse product.
+
+After each step the model stacks, per citizen j, the columns it shows its neighbours
+(d_j1..d_jK, whether j discloses every scored category, j's disclosure level x_j and j's
+perceived score s_hat_j) into one dense (N, K + 3) float32 matrix X and computes Y = A X: one
+pass over the edges gives every sum the next step's rules and this step's outputs need
+(n_ik for the leakage and the norm, adopting neighbours for the threshold rule, and the sums
+for welfare and assortativity). Counts are exact in float32 up to 2^24 neighbours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Sums over each citizen's neighbours of the state at one step.
+
+    Attributes:
+        degree: k_i, shape (N,).
+        disclosing: n_ik, neighbours disclosing category k, shape (N, K).
+        adopters: neighbours disclosing every scored category, shape (N,).
+        disclosure_sum: sum of the neighbours' disclosure levels x_j, shape (N,).
+        perceived_sum: sum of the neighbours' perceived scores s_hat_j, shape (N,).
+    """
+
+    degree: np.ndarray
+    disclosing: np.ndarray
+    adopters: np.ndarray
+    disclosure_sum: np.ndarray
+    perceived_sum: np.ndarray
+
+    def share_disclosing(self) -> np.ndarray:
+        """f_ik = n_ik / k_i (0 for isolated citizens)."""
+        degree = self.degree[:, None]
+        return np.divide(self.disclosing, degree, out=np.zeros(self.disclosing.shape),
+                         where=degree > 0)
+
+    def mean_perceived(self, own: np.ndarray) -> np.ndarray:
+        """Mean perceived score of the neighbours (``own`` for isolated citizens)."""
+        total = self.perceived_sum.astype(np.float64)
+        return np.divide(total, self.degree, out=np.asarray(own, dtype=np.float64).copy(),
+                         where=self.degree > 0)
+
+
+def aggregate(adjacency: sp.csr_array, disclosed: np.ndarray, adopted: np.ndarray,
+              level: np.ndarray, perceived: np.ndarray, degree: np.ndarray) -> Neighbourhood:
+    """One sparse product A @ [d, adopted, x, s_hat] (the module docstring)."""
+    n, k = disclosed.shape
+    stacked = np.empty((n, k + 3), dtype=np.float32)
+    stacked[:, :k] = disclosed
+    stacked[:, k] = adopted
+    stacked[:, k + 1] = level
+    stacked[:, k + 2] = perceived
+    sums = adjacency @ stacked
+    return Neighbourhood(degree, sums[:, :k], sums[:, k], sums[:, k + 1], sums[:, k + 2])
+
+
+def rows(neighbourhood: Neighbourhood, citizens: np.ndarray) -> Neighbourhood:
+    """The aggregates of some citizens only, in the order given."""
+    return Neighbourhood(neighbourhood.degree[citizens], neighbourhood.disclosing[citizens],
+                         neighbourhood.adopters[citizens],
+                         neighbourhood.disclosure_sum[citizens],
+                         neighbourhood.perceived_sum[citizens])
+
+
+def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarray,
+              scored: np.ndarray) -> Neighbourhood:
+    """Aggregates of some citizens read from the current state, neighbour by neighbour.
+
+    Used by the random sequential schedule, where each citizen reads the latest choices of
+    its neighbours; costs O(sum of their degrees). The welfare sums are not needed there and
+    are left at zero.
+    """
+    k = disclosed.shape[1]
+    counts = np.zeros((citizens.size, k), dtype=np.float32)
+    adopters = np.zeros(citizens.size, dtype=np.float32)
+    degree = np.empty(citizens.size, dtype=np.int64)
+    for row, i in enumerate(citizens):
+        neighbours = adjacency.indices[adjacency.indptr[i]:adjacency.indptr[i + 1]]
+        theirs = disclosed[neighbours]
+        counts[row] = theirs.sum(axis=0)
+        adopters[row] = theirs[:, scored].all(axis=1).sum() if scored.any() else 0
+        degree[row] = neighbours.size
+    zeros = np.zeros(citizens.size, dtype=np.float32)
+    return Neighbourhood(degree, counts, adopters, zeros, zeros)
