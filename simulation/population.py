@@ -1,8 +1,9 @@
 """The citizens' state as numpy arrays: what is drawn once, and what the dynamics change.
 
-Row i of every array is citizen i (network node i). Fixed traits are stored in float32 to keep
-a million citizens compact; choices are booleans; scores are float64 because the skeptical
-imputation and the inferred score average them.
+Row i of every array is citizen i (network node i). Data quality and the other fixed traits are
+stored in float32 to keep a million citizens compact; choices are booleans. Behaviour quality
+and scores are float64: scores are averaged (skeptical imputation, inferred score) and compared
+with those averages, where float32 rounding would break the ties of discrete score types.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
     shares = rng.random(n) < params.initial_sharing
     if params.behaviour_levels:
         levels = params.behaviour_levels
-        behaviour = (rng.integers(levels, size=n) + 0.5) / levels
+        # Balanced: each level held by n/L citizens (up to rounding), in random order.
+        behaviour = (rng.permutation(np.arange(n) % levels) + 0.5) / levels
     if params.threshold_values:
         threshold = np.asarray(params.threshold_values, dtype=np.float64)
         if threshold.size != n:
@@ -90,7 +92,7 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
         creditworthiness=theta.astype(np.float32),
         quality=quality.astype(np.float32),
         purchase_rating=purchase.astype(np.float32),
-        behaviour=behaviour.astype(np.float32),
+        behaviour=behaviour.astype(np.float64),
         privacy_concern=privacy.astype(np.float32),
         disclosed=disclosed,
         shares_score=shares,
