@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from experiments import cmd_run
+from experiments import cmd_run, cmd_sweep
 from experiments.errors import UsageError
 
 #: The subcommand modules, in the order ``--help`` lists them.
-COMMANDS = [cmd_run]
+COMMANDS = [cmd_run, cmd_sweep]
 
 
 def build_parser() -> argparse.ArgumentParser:

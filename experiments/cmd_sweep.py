@@ -1,0 +1,166 @@
+"""``datarovers sweep SPEC``: run every (point, replication) task of a spec, resumably."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from experiments.spec import SweepSpec, load_spec
+from experiments.storage import DEFAULT_RESULTS_ROOT, TASKS_DIR, RunStore, run_directory
+from experiments.sweep import (
+    SweepStopped,
+    Task,
+    TaskResult,
+    TaskRunner,
+    build_tasks,
+    default_workers,
+    open_executor,
+    run_tasks,
+    stop_on_signals,
+    task_table,
+)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected an integer >= 1") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"got {value}, expected an integer >= 1")
+    return value
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``sweep``."""
+    parser = sub.add_parser(
+        "sweep", help="run a parameter sweep declared in a TOML spec (resumable)",
+        description="Run every (design point, replication) task of a spec and write one Parquet "
+                    "file per task under RESULTS/<name>/<spec hash>/. Running the same spec "
+                    "again resumes: finished tasks are skipped. See docs/experiments.md.")
+    parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")
+    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                        help="worker processes (default: every CPU this process may use)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--cluster", metavar="ADDRESS", default=None,
+                       help="run on a running dask.distributed scheduler, e.g. "
+                            "tcp://10.0.0.5:8786")
+    where.add_argument("--local-cluster", action="store_true",
+                       help="start a Dask LocalCluster on this machine (tries the cluster path)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate the spec and show the plan without running anything")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="DIR",
+                        help=f"results root (default {DEFAULT_RESULTS_ROOT})")
+    parser.set_defaults(handler=handle)
+
+
+def print_plan(spec: SweepSpec, directory: Path, console: Console) -> None:
+    """What a sweep of ``spec`` would run and where it would write."""
+    done = len(list((directory / TASKS_DIR).glob("task-*.parquet")))
+    console.print(f"[bold]{spec.name}[/bold] ({spec.source}): {spec.description}")
+    console.print(f"design: {spec.design}, {len(spec.points)} points x {spec.replications} "
+                  f"replications = {spec.n_tasks} tasks of {spec.steps} steps "
+                  f"(recorded every {spec.record_every})")
+    if spec.factors:
+        console.print("factors: " + ", ".join(spec.factors))
+    console.print(f"outcomes: {', '.join(spec.outcomes)}")
+    console.print(f"run directory: {directory} ({done} of {spec.n_tasks} tasks finished)")
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Validate, open the run directory, run the unfinished tasks, report."""
+    console = Console(stderr=True)
+    spec = load_spec(args.spec)
+    directory = run_directory(spec, args.results)
+    if args.dry_run:
+        print_plan(spec, directory, Console())
+        return 0
+    tasks = build_tasks(spec)
+    store = RunStore(directory, spec, task_table(tasks))
+    finished = store.finished()
+    todo = [t for t in tasks if t.index not in finished]
+    resume_hint = f"datarovers sweep {args.spec}" + (
+        f" --results {args.results}" if args.results != DEFAULT_RESULTS_ROOT else "")
+    if finished:
+        console.print(f"resuming {directory}: {len(finished)} of {len(tasks)} tasks already "
+                      "finished")
+    workers = args.workers or default_workers()
+    failed = 0
+    if todo:
+        try:
+            failed = execute(spec, todo, store, len(finished), console, workers=workers,
+                             cluster=args.cluster, local_cluster=args.local_cluster)
+        except SweepStopped as stop:
+            store.end_session("interrupted")
+            console.print(f"stopped by {stop}: {len(store.finished())} of {len(tasks)} tasks "
+                          f"are saved in {directory}; to resume, run again: {resume_hint}")
+            return 128 + stop.signum
+    if failed:
+        report_failures(store, console)
+        store.end_session("failed")
+        console.print(f"{len(store.failures())} of {len(tasks)} tasks failed (tracebacks in "
+                      f"{store.manifest_path}); the {len(store.finished())} finished tasks are "
+                      f"saved; fix the cause and run again to rerun the failed ones: "
+                      f"{resume_hint}")
+        return 1
+    path = store.consolidate()
+    if todo:
+        store.end_session("completed")
+    Console().print(f"{len(tasks)} tasks finished: {path}\nsummarise with: datarovers summarize "
+                    f"{directory}")
+    return 0
+
+
+def execute(spec: SweepSpec, todo: list[Task], store: RunStore, already: int, console: Console,
+            *, workers: int, cluster: str | None, local_cluster: bool) -> int:
+    """Run ``todo`` with a progress bar; return how many tasks failed.
+
+    Raises:
+        SweepStopped: Ctrl-C or SIGTERM; every finished task is saved.
+    """
+    failed = 0
+    with stop_on_signals(), open_executor(workers, cluster, local_cluster) as (executor, label,
+                                                                                slots):
+        store.begin_session(label, workers if cluster is None else None)
+        if store.code_changed():
+            console.print("[yellow]warning:[/yellow] the code changed since the previous session "
+                          "of this run (see sessions in manifest.json); tasks are mixed across "
+                          "versions")
+        runner = TaskRunner.from_spec(spec)
+        with Progress(TextColumn(f"{spec.name}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
+                      TextColumn("ETA"), TimeRemainingColumn(), console=console) as bar:
+            progress = bar.add_task("tasks", total=spec.n_tasks, completed=already, failed=0)
+
+            def on_result(result: TaskResult) -> None:
+                nonlocal failed
+                store.record(result.index, result.frame, result.error, result.seconds)
+                failed += result.error is not None
+                bar.update(progress, advance=1, failed=failed)
+
+            run_tasks(todo, runner, executor, on_result, slots=slots)
+    return failed
+
+
+def report_failures(store: RunStore, console: Console, shown: int = 3) -> None:
+    """Print the tracebacks of the first failed tasks."""
+    failures = store.failures()
+    for entry in failures[:shown]:
+        point = store.manifest["points"][entry["point"]]
+        console.print(f"[red]task {entry['task']} failed[/red] (point {entry['point']} {point}, "
+                      f"replication {entry['replication']}, seed {entry['seed']}):")
+        console.print(entry.get("error", "").rstrip(), markup=False, highlight=False)
+    if len(failures) > shown:
+        console.print(f"... and {len(failures) - shown} more")
+
