@@ -1,0 +1,16 @@
+"""Shared fixtures: small models that run in milliseconds."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulation import DisclosureModel
+
+#: A small population for fast tests.
+SMALL = {"n_citizens": 300}
+
+
+@pytest.fixture
+def small_model() -> DisclosureModel:
+    """A default model of 300 citizens, seed 7."""
+    return DisclosureModel(rng=7, **SMALL)
