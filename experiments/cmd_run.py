@@ -11,11 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from experiments.overrides import parse_assignments
-from experiments.single_run import RunInterrupted, RunRecord, execute, summary_rows
+from experiments.single_run import RunInterrupted, RunRecord, execute, prepare, summary_rows
 
 
 def non_negative_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
+    """Argparse type: an integer >= 0."""
     try:
         value = int(text)
     except ValueError:
@@ -62,13 +62,13 @@ def print_summary(record: RunRecord, console: Console) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run, save, summarise."""
-    overrides = parse_assignments(args.assignments)
+    prepared = prepare(parse_assignments(args.assignments), args.rng, args.out)
     console = Console(stderr=False)
     with Progress(TextColumn("steps"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True) as bar:
         task = bar.add_task("steps", total=args.steps)
         try:
-            record = execute(overrides, args.steps, args.rng, args.out,
+            record = execute(prepared, args.steps,
                              progress=lambda done: bar.update(task, completed=done))
         except RunInterrupted as stop:
             bar.stop()

@@ -91,21 +91,38 @@ def write_run(out: Path, frame: pd.DataFrame, manifest: dict[str, Any]) -> None:
         raise
 
 
-def execute(overrides: dict[str, Any], steps: int, seed: int | None, out: Path | None,
-            progress: Any = None) -> RunRecord:
-    """Run the model for ``steps`` steps and write the run directory.
+@dataclass
+class PreparedRun:
+    """A validated model, its seed and its (not yet existing) run directory."""
+
+    model: DisclosureModel
+    seed: int
+    directory: Path
+
+
+def prepare(overrides: dict[str, Any], seed: int | None, out: Path | None) -> PreparedRun:
+    """Validate everything the user gave before any step runs.
 
     Args:
         overrides: Parameter values (validated through ``Params``).
-        steps: Number of steps.
         seed: Root seed; ``None`` draws one from OS entropy (and records it).
         out: Run directory; ``None`` for the default under ``results/runs/``.
-        progress: Optional callable ``progress(done_steps)`` called after each step.
     """
     seed = fresh_seed() if seed is None else seed
     out = default_run_dir(seed) if out is None else out
     check_output_dir(out)
-    model = build_model(overrides, seed)
+    return PreparedRun(build_model(overrides, seed), seed, out)
+
+
+def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
+    """Run the model for ``steps`` steps and write the run directory.
+
+    Args:
+        run: The prepared model and directory.
+        steps: Number of steps.
+        progress: Optional callable ``progress(done_steps)`` called after each step.
+    """
+    model, seed, out = run.model, run.seed, run.directory
     started, clock = now(), time.perf_counter()
     status = "completed"
     try:

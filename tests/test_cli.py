@@ -1,0 +1,112 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.cli import main
+from experiments.errors import UsageError
+from experiments.overrides import parse_assignments, parse_value
+
+
+def test_run_writes_parquet_and_manifest(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "--steps", "5", "--rng", "3", "--out", str(out),
+                 "--set", "n_citizens=150", "--set", "network=erdos_renyi"]) == 0
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    assert len(frame) == 6 and "mean_disclosure" in frame.columns
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["status"] == "completed"
+    assert manifest["params"]["network"] == "erdos_renyi"
+    assert manifest["packages"]["mesa"] == "3.5.1"
+    assert {"commit", "dirty"} <= set(manifest["git"])
+    printed = capsys.readouterr().out
+    assert "mean_disclosure" in printed and "share_above_650" in printed
+
+
+def test_run_is_reproducible_from_its_manifest(tmp_path):
+    for name in ("a", "b"):
+        assert main(["run", "--steps", "4", "--rng", "9", "--out", str(tmp_path / name),
+                     "--set", "n_citizens=120"]) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "timeseries.parquet"),
+                                  pd.read_parquet(tmp_path / "b" / "timeseries.parquet"))
+
+
+def test_run_never_overwrites(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "--steps", "1", "--out", str(out), "--set", "n_citizens=50"]) == 0
+    before = (out / "manifest.json").read_text()
+    assert main(["run", "--steps", "1", "--out", str(out), "--set", "n_citizens=50"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "manifest.json").read_text() == before
+
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["--set", "revison_rate=0.2"], ["revison_rate", "did you mean 'revision_rate'"]),
+    (["--set", "n_citizens=abc"], ["n_citizens", "'abc'", "an integer"]),
+    (["--set", "revision_rate=7"], ["revision_rate", "<= 1.0"]),
+    (["--set", "network=smallworld"], ["network", "smallworld", "expected one of"]),
+    (["--set", "rule"], ["--set 'rule'", "expected name=value"]),
+    (["--set", "=3"], ["expected name=value"]),
+    (["--set", "rule=norm", "--set", "rule=imitation"], ["rule is set twice"]),
+    (["--set", "network=edge_list", "--set", "edge_list='/no/such/file.txt'"],
+     ["edge_list", "cannot read", "/no/such/file.txt"]),
+])
+def test_bad_input_one_line_exit_2(tmp_path, capsys, argv, fragments):
+    code = main(["run", "--steps", "1", "--out", str(tmp_path / "x"), *argv])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_malformed_edge_list_file(tmp_path, capsys):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("a b\nb c d e\n")
+    code = main(["run", "--steps", "1", "--out", str(tmp_path / "x"), "--set",
+                 "network=edge_list", "--set", f"edge_list='{edges}'"])
+    assert code == 2
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_edge_list_network_runs(tmp_path):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("# a triangle and a tail\nann bob\nbob cy\ncy ann\ncy dee 2.5\n")
+    out = tmp_path / "run"
+    assert main(["run", "--steps", "3", "--rng", "1", "--out", str(out), "--set",
+                 "network=edge_list", "--set", f"edge_list='{edges}'"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["n_citizens"] == 4
+
+
+@pytest.mark.parametrize("argv", [["run", "--steps", "-1"], ["run", "--steps", "x"],
+                                  ["run", "--rng", "seed"], ["run", "--bogus"], ["fly"]])
+def test_bad_flags_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_parse_values():
+    assert parse_value("0.3") == 0.3 and parse_value("true") is True
+    assert parse_value("[1, 2]") == [1, 2] and parse_value("erdos_renyi") == "erdos_renyi"
+    assert parse_assignments(["a=1", "b = x"]) == {"a": 1, "b": "x"}
+    with pytest.raises(UsageError):
+        parse_assignments(["a"])
+
+
+def test_console_script_end_to_end(tmp_path):
+    """The installed `datarovers` command: exit 2 and one line, no traceback."""
+    script = Path(sys.executable).parent / "datarovers"
+    done = subprocess.run([str(script), "run", "--set", "mean_degree=3"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "datarovers run: error: mean_degree: got 3 for network='watts_strogatz', expected an "
+        "even integer >= 2"]
