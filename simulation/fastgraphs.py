@@ -45,6 +45,10 @@ Edges = tuple[np.ndarray, np.ndarray]
 _MAX_DRAWS = 64
 
 
+#: Draws after which an event is asked whether any draw could be acceptable at all.
+_EXHAUSTION_CHECK = 8
+
+
 def _index_dtype(n: int) -> type[np.signedinteger]:
     return np.int32 if n < 2**31 else np.int64
 
@@ -155,43 +159,68 @@ def stochastic_block_edges(sizes: np.ndarray, probs: np.ndarray,
 class _DrawStreams:
     """Per-event streams of uniform integer draws, made lazily level by level.
 
-    ``level(l, events)`` is the l-th draw of each listed event: the first call for a level draws
-    it for the events asked for, later calls draw only the events still missing. Which events
+    Event i draws uniformly from ``[0, highs[i])``; ``encode`` (default: identity) maps fresh
+    draws to the values stored. ``level(l, events)`` is the l-th value of each listed event: the
+    first call for a level draws it for the events asked for, later calls draw only the events
+    still missing. Which events
     get a draw depends on earlier draws, but each draw is fresh, so every stream is i.i.d.
     """
 
-    def __init__(self, highs: np.ndarray, rng: np.random.Generator) -> None:
+    def __init__(self, highs: np.ndarray, rng: np.random.Generator, encode=None) -> None:
         self._highs = highs
         self._rng = rng
+        self._encode = encode if encode is not None else (lambda draws: draws)
         self._levels: list[np.ndarray] = []
+        self._drawn: list[np.ndarray] = []
 
     def level(self, lvl: int, events: np.ndarray) -> np.ndarray:
         if lvl >= _MAX_DRAWS:
             raise RuntimeError(f"fastgraphs: an event needed more than {_MAX_DRAWS} draws; "
                                "the graph is too small or dense for the fast generator")
         while len(self._levels) <= lvl:
-            self._levels.append(np.full(self._highs.size, -1, dtype=np.int64))
-        values = self._levels[lvl]
-        missing = events[values[events] < 0]
+            self._levels.append(np.empty(self._highs.size, dtype=np.int64))
+            self._drawn.append(np.zeros(self._highs.size, dtype=bool))
+        values, drawn = self._levels[lvl], self._drawn[lvl]
+        missing = events[~drawn[events]]
         if missing.size:
-            values[missing] = self._rng.integers(0, self._highs[missing])
+            values[missing] = self._encode(self._rng.integers(0, self._highs[missing]))
+            drawn[missing] = True
         return values[events]
 
+    def drawn(self, lvl: int) -> tuple[np.ndarray, np.ndarray]:
+        """Values of level ``lvl`` and the mask of events that have drawn it."""
+        return self._levels[lvl], self._drawn[lvl]
 
-def _first_acceptable(streams: _DrawStreams, n_events: int, acceptable) -> tuple[np.ndarray,
-                                                                                  np.ndarray]:
-    """For every event, its first draw that ``acceptable(events, draws)`` accepts.
+    @property
+    def n_levels(self) -> int:
+        """Number of levels drawn so far (for any event)."""
+        return len(self._levels)
+
+
+def _first_acceptable(streams: _DrawStreams, events: np.ndarray, acceptable,
+                      exhausted=None) -> tuple[np.ndarray, np.ndarray]:
+    """For each listed event, its first draw that ``acceptable(events, draws)`` accepts.
+
+    ``exhausted(events)``, if given, is asked about events still pending after a few draws and
+    flags those for which no draw can be acceptable; they get the draw -1.
 
     Returns:
         The accepted draw of each event and the level (0-based) at which it was found.
     """
-    chosen = np.empty(n_events, dtype=np.int64)
-    level_of = np.empty(n_events, dtype=np.int64)
-    pending = np.arange(n_events)
+    chosen = np.empty(events.size, dtype=np.int64)
+    level_of = np.empty(events.size, dtype=np.int64)
+    pending = np.arange(events.size)
     lvl = 0
     while pending.size:
-        draws = streams.level(lvl, pending)
-        ok = acceptable(pending, draws)
+        if exhausted is not None and lvl >= _EXHAUSTION_CHECK:
+            stuck = exhausted(events[pending])
+            chosen[pending[stuck]] = -1
+            level_of[pending[stuck]] = lvl
+            pending = pending[~stuck]
+            if not pending.size:
+                break
+        draws = streams.level(lvl, events[pending])
+        ok = acceptable(events[pending], draws)
         chosen[pending[ok]] = draws[ok]
         level_of[pending[ok]] = lvl
         pending = pending[~ok]
@@ -213,78 +242,96 @@ def watts_strogatz_edges(n: int, k: int, prob: float, rng: np.random.Generator) 
 
     Start from the ring lattice with k/2 neighbours on each side. Then, for j = 1..k/2 and each
     node u in order, with probability p the lattice edge (u, u+j mod n) is replaced by (u, w),
-    w uniform over the nodes that are neither u nor a neighbour of u at that moment. The
-    number of edges stays nk/2. networkx draws w by rejection from all nodes; here each
-    rewiring event (j, u) has its own stream of uniform draws and takes the first acceptable
-    one, with the fixed-point iteration of the module docstring for the (rare) events whose
-    acceptability depends on an earlier rewiring.
+    w uniform over the nodes that are neither u nor a neighbour of u at that moment (if u is
+    linked to everyone the edge stays, as in networkx). The number of edges stays nk/2.
+    networkx draws w by rejection from all nodes; here each rewiring event (j, u) has its own
+    stream of uniform draws and takes the first acceptable one, with the fixed-point iteration
+    of the module docstring for the (rare) events whose acceptability depends on an earlier
+    rewiring.
 
     Args:
-        n: Number of nodes; must exceed 2k so that degrees stay far below n - 1 (networkx's
-            skip rule for a node linked to everyone never applies).
+        n: Number of nodes, n > k.
         k: Even number of lattice neighbours.
         prob: Rewiring probability p.
         rng: Source of randomness.
 
     Raises:
-        ValueError: k is odd or not below n / 2.
+        ValueError: k is odd, negative or not below n.
     """
-    if k % 2 or k < 0:
-        raise ValueError(f"watts_strogatz: k = {k}, expected a non-negative even integer")
-    if 2 * k >= n:
-        raise ValueError(f"watts_strogatz: k = {k} with n = {n}, expected k < n / 2 for the "
-                         "fast generator (use networkx for dense graphs)")
+    if k % 2 or k < 0 or k >= n:
+        raise ValueError(f"watts_strogatz: k = {k} with n = {n}, expected an even integer "
+                         "0 <= k < n")
     half = k // 2
     # Event e = (j - 1) * n + u rewires lattice edge (u, u + j); events are in networkx's order.
+    # As k < n, distinct events are distinct node pairs.
     events = bernoulli_positions(n * half, prob, rng)
     source = events % n
-    rewired = np.zeros(n * half, dtype=bool)
-    rewired[events] = True
-
-    def lattice_edge_present(u: np.ndarray, w: np.ndarray, time: np.ndarray) -> np.ndarray:
-        """Is the lattice edge {u, w} (if any) still in the graph when event ``time`` runs?"""
-        offset = (w - u) % n
-        forward = (offset >= 1) & (offset <= half)
-        backward = (offset >= n - half) & (offset <= n - 1)
-        lattice = forward | backward
-        # The lattice edge {u, w} is removed by its own event, if that event rewires it.
-        own_event = np.where(forward, (offset - 1) * n + u, (n - offset - 1) * n + w)
-        own_event = np.where(lattice, own_event, 0)
-        return lattice & ((own_event >= time) | ~rewired[own_event])
-
     streams = _DrawStreams(np.full(events.size, n, dtype=np.int64), rng)
-    chosen: np.ndarray | None = None
+    chosen = np.full(events.size, -2, dtype=np.int64)
     while True:
-        if chosen is None:
-            known_keys = np.empty(0, dtype=np.int64)
-            known_times = np.empty(0, dtype=np.int64)
-        else:
-            # Edges added by rewiring are never removed (an edge to be rewired later is still
-            # in the graph, so no event can choose it), so "added before t" decides presence.
-            lo, hi = np.minimum(source, chosen), np.maximum(source, chosen)
-            known_keys, known_times = _earliest_by_key(lo * n + hi, events)
+        # Edges added by rewiring are never removed (an edge to be rewired later is still
+        # in the graph, so no event can choose it), so "added before t" decides presence.
+        done = chosen >= 0
+        rewired = np.zeros(n * half, dtype=bool)
+        rewired[events[done]] = True
+        lo = np.minimum(source[done], chosen[done])
+        hi = np.maximum(source[done], chosen[done])
+        added_keys, added_times = _earliest_by_key(lo * n + hi, events[done])
 
-        def acceptable(idx: np.ndarray, w: np.ndarray, known_keys=known_keys,
-                       known_times=known_times) -> np.ndarray:
+        def lattice_edge_present(u: np.ndarray, w: np.ndarray, time: np.ndarray,
+                                 rewired=rewired) -> np.ndarray:
+            """Is the lattice edge {u, w} (if any) in the graph when event ``time`` runs?"""
+            offset = (w - u) % n
+            forward = (offset >= 1) & (offset <= half)
+            lattice = forward | (offset >= n - half) & (offset <= n - 1)
+            # The lattice edge {u, w} is removed by its own event, if that event rewires it.
+            own_event = np.where(forward, (offset - 1) * n + u, (n - offset - 1) * n + w)
+            own_event = np.where(lattice, own_event, 0)
+            return lattice & ((own_event >= time) | ~rewired[own_event])
+
+        def added_edge_present(u: np.ndarray, w: np.ndarray, time: np.ndarray,
+                               added_keys=added_keys, added_times=added_times) -> np.ndarray:
+            """Was {u, w} added by a rewiring event before ``time``?"""
+            if not added_keys.size:
+                return np.zeros(u.size, dtype=bool)
+            key = np.minimum(u, w) * n + np.maximum(u, w)
+            pos = np.minimum(np.searchsorted(added_keys, key), added_keys.size - 1)
+            return (added_keys[pos] == key) & (added_times[pos] < time)
+
+        def acceptable(idx: np.ndarray, w: np.ndarray, lattice_edge_present=lattice_edge_present,
+                       added_edge_present=added_edge_present) -> np.ndarray:
             u, time = source[idx], events[idx]
-            ok = (w != u) & ~lattice_edge_present(u, w, time)
-            if known_keys.size:
-                key = np.minimum(u, w) * n + np.maximum(u, w)
-                pos = np.minimum(np.searchsorted(known_keys, key), known_keys.size - 1)
-                ok &= ~((known_keys[pos] == key) & (known_times[pos] < time))
-            return ok
+            return ((w != u) & ~lattice_edge_present(u, w, time)
+                    & ~added_edge_present(u, w, time))
 
-        new_chosen, _ = _first_acceptable(streams, events.size, acceptable)
-        if chosen is not None and np.array_equal(new_chosen, chosen):
+        def exhausted(idx: np.ndarray, lattice_edge_present=lattice_edge_present,
+                      added_edge_present=added_edge_present) -> np.ndarray:
+            """Is the source linked to every other node? (only in tiny graphs; one by one)."""
+            others = np.arange(n)
+            full = np.zeros(idx.size, dtype=bool)
+            for i, event in enumerate(idx):
+                u = np.full(n, source[event])
+                time = np.full(n, events[event])
+                linked = lattice_edge_present(u, others, time) | added_edge_present(
+                    u, others, time)
+                full[i] = linked.sum() >= n - 1
+            return full
+
+        new_chosen, _ = _first_acceptable(streams, np.arange(events.size), acceptable,
+                                          exhausted)
+        if np.array_equal(new_chosen, chosen):
             break
         chosen = new_chosen
 
     dtype = _index_dtype(n)
+    done = chosen >= 0
+    rewired = np.zeros(n * half, dtype=bool)
+    rewired[events[done]] = True
     kept = np.flatnonzero(~rewired)
     lattice_src = kept % n
     lattice_dst = (lattice_src + kept // n + 1) % n
-    src = np.concatenate([lattice_src, source]).astype(dtype)
-    dst = np.concatenate([lattice_dst, chosen]).astype(dtype)
+    src = np.concatenate([lattice_src, source[done]]).astype(dtype)
+    dst = np.concatenate([lattice_dst, chosen[done]]).astype(dtype)
     return src, dst
 
 
@@ -319,48 +366,62 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> Edges:
     new_nodes = np.arange(m + 1, n, dtype=np.int64)
     # Target slot (b, j): the j-th target of new node m + 1 + b, flat index b * m + j.
     list_length = np.repeat(2 * m * (new_nodes - m), m)
-    streams = _DrawStreams(list_length, rng)
 
-    def decode(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Node at list positions: (known node or -1, target slot it copies or -1)."""
-        star = position < 2 * m
+    def encode(position: np.ndarray) -> np.ndarray:
+        """List position -> ``-1 - node`` for a known node, else the target slot it copies."""
         rest = position - 2 * m
         block, within = rest // (2 * m), rest % (2 * m)
         star_node = np.where(position < m, 0, position - m + 1)
-        node = np.where(star, star_node, np.where(within >= m, m + 1 + block, -1))
-        slot = np.where(node < 0, block * m + within, -1)
-        return node, slot
+        known = np.where(position < 2 * m, star_node, m + 1 + block)
+        return np.where((position >= 2 * m) & (within < m), block * m + within, -1 - known)
 
-    def resolve(position: np.ndarray) -> np.ndarray:
-        """Node of each target slot when slot i holds list position ``position[i]``."""
-        node, pointer = decode(position)
-        unresolved = np.flatnonzero(node < 0)
+    def resolve(codes: np.ndarray) -> np.ndarray:
+        """Node of each target slot when slot i holds draw ``codes[i]`` (pointer jumping)."""
+        node = np.where(codes < 0, -1 - codes, -1)
+        pointer = codes.copy()
+        unresolved = np.flatnonzero(codes >= 0)
         while unresolved.size:
-            target = pointer[unresolved]
-            found = node[target]
+            found = node[pointer[unresolved]]
             done = found >= 0
             node[unresolved[done]] = found[done]
             unresolved = unresolved[~done]
             pointer[unresolved] = pointer[pointer[unresolved]]
         return node
 
-    chosen = streams.level(0, np.arange(n_new * m))
-    while True:
-        targets = resolve(chosen).reshape(n_new, m)
+    streams = _DrawStreams(list_length, rng, encode)
+    slots = np.arange(n_new * m)
+    chosen = streams.level(0, slots)
+    level_of = np.zeros(slots.size, dtype=np.int64)
+    targets = resolve(chosen)
+    pending = slots
+    while pending.size:
 
-        def acceptable(idx: np.ndarray, position: np.ndarray, targets=targets) -> np.ndarray:
-            node, slot = decode(position)
-            node = np.where(node < 0, targets.reshape(-1)[np.maximum(slot, 0)], node)
-            block, j = idx // m, idx % m
+        def acceptable(idx: np.ndarray, codes: np.ndarray, targets=targets) -> np.ndarray:
+            """A draw is acceptable unless it repeats an earlier target of the same node."""
+            node = np.where(codes < 0, -1 - codes, targets[np.maximum(codes, 0)])
+            j = idx % m
             ok = np.ones(idx.size, dtype=bool)
             for earlier in range(m - 1):
-                ok &= ~((earlier < j) & (targets[block, earlier] == node))
+                ok &= (j <= earlier) | (targets[idx - j + earlier] != node)
             return ok
 
-        new_chosen, _ = _first_acceptable(streams, n_new * m, acceptable)
-        if np.array_equal(new_chosen, chosen):
+        new, new_level = _first_acceptable(streams, pending, acceptable)
+        moved = new != chosen[pending]
+        chosen[pending], level_of[pending] = new, new_level
+        if not moved.any():
             break
-        chosen = new_chosen
+        # Re-examine only the slots whose acceptance could have changed: those with a sibling
+        # whose node changed, and those with a scanned draw that copies a changed slot.
+        new_targets = resolve(chosen)
+        changed = new_targets != targets
+        targets = new_targets
+        suspect = np.repeat(changed.reshape(n_new, m).any(axis=1), m)
+        for lvl in range(streams.n_levels):
+            codes, drawn = streams.drawn(lvl)
+            scanned = drawn & (level_of >= lvl) & (codes >= 0)
+            suspect |= scanned & changed[np.where(scanned, codes, 0)]
+        pending = np.flatnonzero(suspect)
+    targets = targets.reshape(n_new, m)
     src = np.concatenate([star_src, np.repeat(new_nodes, m)])
     dst = np.concatenate([star_dst, targets.reshape(-1)])
     return src.astype(dtype), dst.astype(dtype)
