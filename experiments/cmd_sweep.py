@@ -32,7 +32,7 @@ from experiments.sweep import (
 
 
 def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
+    """Parse an integer >= 1 (argparse type)."""
     try:
         value = int(text)
     except ValueError:

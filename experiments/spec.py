@@ -18,6 +18,11 @@ to keep and, when the model supports them, scheduled events::
     completeness_bonus = [0.0, 0.1, 0.2]
     inference_skepticism = [0.0, 0.5, 1.0]
 
+    [[events]]                          # optional: at step 100, a privacy scandal
+    step = 100
+    target = "privacy_concern"
+    multiply = 1.5
+
     # or, instead of [grid], a sampled design over bounds (SALib):
     # [sample]
     # method = "latin"                  # or "sobol" (n a power of 2, Saltelli scheme)
@@ -190,12 +195,18 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
     record_every = _integer(raw, "record_every", fail, minimum=1, default=1)
 
     fixed = dict(_table(raw, "fixed", fail))
-    if "events" in raw:
-        fixed["events"] = _events(raw["events"], fail)
+    if "events" in fixed:
+        raise fail("[fixed] events", "expected scheduled events as [[events]] tables")
     try:
         base = Params().with_overrides(**fixed)
     except (ValueError, TypeError) as err:
         raise fail("[fixed]", str(err)) from None
+    if "events" in raw:
+        fixed["events"] = _events(raw["events"], fail)
+        try:
+            base = base.with_overrides(events=fixed["events"])
+        except (ValueError, TypeError) as err:
+            raise fail("[[events]]", str(err)) from None
 
     if "grid" in raw and "sample" in raw:
         raise fail("grid", "a spec has either [grid] or [sample], not both")
@@ -265,8 +276,9 @@ def _events(events: Any, fail: Any) -> Any:
         raise fail("events", "this version of the model has no scheduled events (Params has no "
                    "'events' parameter); remove [[events]] or set the parameters in [fixed]")
     if not isinstance(events, list) or not all(isinstance(e, Mapping) for e in events):
-        raise fail("events", f"got {events!r}, expected {SPEC_KEYS['events']}")
-    return events
+        raise fail("events", f"got {events!r}, expected {SPEC_KEYS['events']}, e.g. "
+                   "[[events]] step = 50, target = 'privacy_concern', multiply = 1.5")
+    return [dict(e) for e in events]
 
 
 def _grid_points(grid: Mapping[str, Any], fail: Any

@@ -1,0 +1,241 @@
+"""Summaries and figures of a finished sweep, read from its run directory (never from the model).
+
+For each design point and outcome, over the R replications with values x_1..x_R:
+
+    mean  = (1/R) sum_r x_r
+    sd    = sqrt( sum_r (x_r - mean)^2 / (R - 1) )
+    95 % CI = mean +/- t_{0.975, R-1} * sd / sqrt(R)     (Student t; undefined for R = 1)
+
+:func:`point_summary` gives these at the last step (every outcome, series or final);
+:func:`series_summary` at every recorded step (series outcomes). Each ``figure_*`` function takes
+such a summary and returns a plotly ``Figure``; :func:`write_report` writes the CSV files and the
+figures as interactive HTML (plotly.js is written once next to them, so they open offline).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from scipy import stats
+
+from experiments.errors import UsageError
+from experiments.storage import MANIFEST, read_results
+
+SUMMARY_COLUMNS = ("n", "mean", "sd", "ci_low", "ci_high")
+CONFIDENCE = 0.95
+
+
+@dataclass
+class SweepResults:
+    """A run directory's dataset and manifest.
+
+    Attributes:
+        directory: The run directory.
+        frame: One row per task and recorded step (see :mod:`experiments.sweep`).
+        manifest: The parsed ``manifest.json``.
+    """
+
+    directory: Path
+    frame: pd.DataFrame
+    manifest: dict[str, Any]
+
+    @property
+    def factors(self) -> list[str]:
+        """The design parameters."""
+        return list(self.manifest["factors"])
+
+    @property
+    def series(self) -> list[str]:
+        """Outcomes recorded at every recorded step."""
+        return list(self.manifest["outcomes"]["series"])
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Every outcome, series first."""
+        return self.series + list(self.manifest["outcomes"]["final"])
+
+    @property
+    def design(self) -> str:
+        """``grid``, ``latin``, ``sobol`` or ``single``."""
+        return self.manifest["design"]
+
+
+def load_results(run_dir: str | Path) -> SweepResults:
+    """Read a run directory.
+
+    Raises:
+        UsageError: It has no manifest or no finished task.
+    """
+    run_dir = Path(run_dir)
+    try:
+        manifest = json.loads((run_dir / MANIFEST).read_text())
+    except FileNotFoundError:
+        raise UsageError(f"{run_dir}: no {MANIFEST}; expected a run directory written by "
+                         "datarovers sweep (results/<name>/<spec hash>)") from None
+    except (OSError, ValueError) as err:
+        raise UsageError(f"{run_dir / MANIFEST}: unreadable ({err})") from None
+    if manifest.get("kind") != "datarovers sweep":
+        raise UsageError(f"{run_dir}: not a sweep run directory (kind "
+                         f"{manifest.get('kind')!r}); expected one written by datarovers sweep")
+    return SweepResults(run_dir, read_results(run_dir), manifest)
+
+
+def describe(values: pd.core.groupby.SeriesGroupBy) -> pd.DataFrame:
+    """n, mean, sd and the Student-t 95 % interval of each group."""
+    table = values.agg(n="count", mean="mean", sd="std")
+    n = table["n"].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)
+        half = np.where(n > 1, t * table["sd"].to_numpy() / np.sqrt(n), np.nan)
+    table["ci_low"] = table["mean"] - half
+    table["ci_high"] = table["mean"] + half
+    return table
+
+
+def _long(frame: pd.DataFrame, keys: list[str], outcomes: Sequence[str]) -> pd.DataFrame:
+    """One row per (keys, outcome) with the statistics of :func:`describe`."""
+    parts = []
+    for outcome in outcomes:
+        part = describe(frame.groupby(keys, sort=True)[outcome]).reset_index()
+        part.insert(len(keys), "outcome", outcome)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def point_summary(results: SweepResults) -> pd.DataFrame:
+    """Every outcome at the last step: one row per point and outcome."""
+    frame = results.frame
+    last = frame[frame["step"] == frame["step"].max()]
+    return _long(last, ["point", *results.factors], results.outcomes)
+
+
+def series_summary(results: SweepResults) -> pd.DataFrame:
+    """Series outcomes at every recorded step: one row per point, step and outcome."""
+    if not results.series:
+        return pd.DataFrame(columns=["point", *results.factors, "step", "outcome",
+                                     *SUMMARY_COLUMNS])
+    return _long(results.frame, ["point", *results.factors, "step"], results.series)
+
+
+def point_label(row: pd.Series | dict[str, Any], factors: Sequence[str]) -> str:
+    """``bonus=0.1, skepticism=1`` for a legend."""
+    return ", ".join(f"{f}={row[f]:g}" if isinstance(row[f], float) else f"{f}={row[f]}"
+                     for f in factors) or "all runs"
+
+
+def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
+    """Mean of ``outcome`` over time, one line per point, with its 95 % band."""
+    figure = go.Figure()
+    data = series[series["outcome"] == outcome]
+    for number, (point, rows) in enumerate(data.groupby("point", sort=True)):
+        label = point_label(rows.iloc[0], factors)
+        color = _color(number)
+        band_x = np.concatenate([rows["step"], rows["step"][::-1]])
+        band_y = np.concatenate([rows["ci_high"], rows["ci_low"][::-1]])
+        figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor=color,
+                                    opacity=0.15, line={"width": 0}, hoverinfo="skip",
+                                    legendgroup=str(point), showlegend=False))
+        figure.add_trace(go.Scatter(x=rows["step"], y=rows["mean"], mode="lines", name=label,
+                                    line={"color": color}, legendgroup=str(point)))
+    figure.update_layout(title=f"{outcome} over time (mean and 95 % CI over replications)",
+                         xaxis_title="step", yaxis_title=outcome, template="plotly_white")
+    return figure
+
+
+def figure_across_grid(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
+    """Final ``outcome`` against the first factor, one line per value of the others (95 % CI)."""
+    data = points[points["outcome"] == outcome]
+    figure = go.Figure()
+    if not factors:
+        figure.add_trace(go.Bar(x=["all runs"], y=data["mean"], error_y=_error(data)))
+    else:
+        x, others = factors[0], list(factors[1:])
+        groups = data.groupby(others, sort=True) if others else [((), data)]
+        for number, (_, rows) in enumerate(groups):
+            rows = rows.sort_values(x)
+            figure.add_trace(go.Scatter(
+                x=rows[x], y=rows["mean"], error_y=_error(rows),
+                mode="lines+markers" if len(others) <= 2 else "markers",
+                name=point_label(rows.iloc[0], others), line={"color": _color(number)}))
+        figure.update_layout(xaxis_title=x)
+    figure.update_layout(title=f"{outcome} at the last step (mean and 95 % CI)",
+                         yaxis_title=outcome, template="plotly_white")
+    return figure
+
+
+def figure_heatmap(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
+    """Mean final ``outcome`` over a two-factor grid."""
+    if len(factors) != 2:
+        raise ValueError(f"factors: got {list(factors)}, expected exactly two for a heatmap")
+    data = points[points["outcome"] == outcome]
+    table = data.pivot_table(index=factors[1], columns=factors[0], values="mean")
+    figure = go.Figure(go.Heatmap(x=table.columns, y=table.index, z=table.to_numpy(),
+                                  colorbar={"title": outcome},
+                                  texttemplate="%{z:.2f}"))
+    figure.update_layout(title=f"{outcome} at the last step (mean over replications)",
+                         xaxis_title=factors[0], yaxis_title=factors[1],
+                         template="plotly_white")
+    return figure
+
+
+def _error(rows: pd.DataFrame) -> dict[str, Any]:
+    return {"type": "data", "symmetric": False,
+            "array": (rows["ci_high"] - rows["mean"]).to_numpy(),
+            "arrayminus": (rows["mean"] - rows["ci_low"]).to_numpy()}
+
+
+def _color(number: int) -> str:
+    import plotly.colors
+
+    palette = plotly.colors.qualitative.Plotly
+    return palette[number % len(palette)]
+
+
+def figures(results: SweepResults, points: pd.DataFrame, series: pd.DataFrame
+            ) -> dict[str, go.Figure]:
+    """Every figure of a run, by file stem."""
+    out: dict[str, go.Figure] = {}
+    for outcome in results.series:
+        out[f"{outcome}_over_time"] = figure_over_time(series, outcome, results.factors)
+    for outcome in results.outcomes:
+        out[f"{outcome}_across_grid"] = figure_across_grid(points, outcome, results.factors)
+        if results.design == "grid" and len(results.factors) == 2:
+            out[f"{outcome}_heatmap"] = figure_heatmap(points, outcome, results.factors)
+    return out
+
+
+def write_report(results: SweepResults, png_dir: Path | None = None) -> dict[str, Path]:
+    """Write ``summary.csv``, ``summary_timeseries.csv`` and ``figures/*.html`` into the run.
+
+    Args:
+        results: The run.
+        png_dir: Also write every figure as a static PNG here (kaleido; needs Chromium), named
+            ``<spec name>_<figure>.png``.
+
+    Returns:
+        The written paths, by name.
+    """
+    points, series = point_summary(results), series_summary(results)
+    written = {"summary": results.directory / "summary.csv",
+               "summary_timeseries": results.directory / "summary_timeseries.csv"}
+    points.to_csv(written["summary"], index=False)
+    series.to_csv(written["summary_timeseries"], index=False)
+    figure_dir = results.directory / "figures"
+    figure_dir.mkdir(exist_ok=True)
+    for stem, figure in figures(results, points, series).items():
+        path = figure_dir / f"{stem}.html"
+        figure.write_html(path, include_plotlyjs="directory")
+        written[stem] = path
+        if png_dir is not None:
+            png_dir.mkdir(parents=True, exist_ok=True)
+            image = png_dir / f"{results.manifest['name']}_{stem}.png"
+            figure.write_image(image, width=900, height=520)
+            written[f"{stem}.png"] = image
+    return written
