@@ -80,11 +80,11 @@ def print_plan(spec: SweepSpec, directory: Path, console: Console) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Validate, open the run directory, run the unfinished tasks, report."""
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     spec = load_spec(args.spec)
     directory = run_directory(spec, args.results)
     if args.dry_run:
-        print_plan(spec, directory, Console())
+        print_plan(spec, directory, Console(soft_wrap=True))
         return 0
     tasks = build_tasks(spec)
     store = RunStore(directory, spec, task_table(tasks))
@@ -117,8 +117,8 @@ def handle(args: argparse.Namespace) -> int:
     path = store.consolidate()
     if todo:
         store.end_session("completed")
-    Console().print(f"{len(tasks)} tasks finished: {path}\nsummarise with: datarovers summarize "
-                    f"{directory}")
+    Console(soft_wrap=True).print(f"{len(tasks)} tasks finished: {path}\n"
+                                  f"summarise with: datarovers summarize {directory}")
     return 0
 
 

@@ -33,3 +33,30 @@ def write_spec(directory: Path, text: str, name: str = "spec.toml") -> Path:
     path.write_text(textwrap.dedent(text))
     return path
 
+
+
+def sweep(*argv: object) -> int:
+    """Run ``datarovers sweep`` in this process; return its exit status."""
+    from experiments.cli import main
+
+    return main(["sweep", *map(str, argv)])
+
+
+class DyingOnce:
+    """A task runner whose worker process dies the first time it meets task 0.
+
+    The marker file records that the death happened, so the retry (on a new worker) succeeds:
+    this is what a lost cluster worker looks like to the sweep.
+    """
+
+    def __init__(self, runner: object, marker: Path) -> None:
+        self.runner = runner
+        self.marker = marker
+
+    def __call__(self, task: object) -> object:
+        import os
+
+        if task.index == 0 and not self.marker.exists():
+            self.marker.write_text("died\n")
+            os._exit(1)
+        return self.runner(task)
