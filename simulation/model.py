@@ -119,6 +119,7 @@ class DisclosureModel(mesa.Model):
         self.imputed = imputed_quality(p.imputation, self.population.quality,
                                        self.population.disclosed, None)
         self._citizens = [Citizen(self, node) for node in range(n)]
+        self._score_basis: tuple = ()
         for step in sorted({event.step for event in p.events}):
             self.schedule_event(self._apply_due_events, at=step - 0.5)
         self.datacollector = mesa.DataCollector(
@@ -163,7 +164,7 @@ class DisclosureModel(mesa.Model):
             pop.shares_score[draws.revising] = shares
         else:
             self._step_agents(draws)
-        self._refresh()
+        self._refresh(draws.revising)
 
     def _draw(self) -> Draws:
         p, rng = self.params, self.decision_rng
@@ -209,6 +210,14 @@ class DisclosureModel(mesa.Model):
             citizen.shares_score = bool(shares[0])
 
     # --- decision rules -----------------------------------------------------------------------
+    @property
+    def incentives(self) -> Incentives:
+        """The utility's coefficients for the parameters in force (rebuilt after an event)."""
+        if getattr(self, "_incentives_of", None) is not self.params:
+            self._incentives = Incentives.from_params(self.params)
+            self._incentives_of = self.params
+        return self._incentives
+
     def _scored(self) -> np.ndarray:
         return self.params.scored_weights > 0
 
@@ -249,7 +258,7 @@ class DisclosureModel(mesa.Model):
         return best_response(
             withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
             disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
-            self._disclosure_cost(who, context), Incentives.from_params(p), self.peers,
+            self._disclosure_cost(who, context), self.incentives, self.peers,
             choice_noise=draws.gumbel, temperature=p.logit_temperature,
             active=self._active_categories())
 
@@ -279,19 +288,22 @@ class DisclosureModel(mesa.Model):
         return disclosed, shares
 
     def _current_utility(self, who: np.ndarray, context: nbh.Neighbourhood,
-                         neighbour_perceived: np.ndarray | float = 0.0) -> np.ndarray:
-        """U of the citizens' present choices, scored with this step's imputation."""
+                         neighbour_perceived: np.ndarray | float = 0.0,
+                         score: np.ndarray | None = None) -> np.ndarray:
+        """U of the citizens' present choices (``score``: their scores, if already known)."""
         p, pop = self.params, self.population
-        weights = p.scored_weights
         disclosed = pop.disclosed[who]
-        score = to_points(raw_score(
-            withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
-            disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
-            disclosed))
+        if score is None:
+            weights = p.scored_weights
+            score = to_points(raw_score(
+                withheld_raw_score(pop.behaviour[who], self.imputed, weights,
+                                   p.behaviour_weight),
+                disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
+                disclosed))
         paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
         if p.rule == "norm":
             paid = paid - p.conformity * (1.0 - context.share_disclosing()).mean(axis=1)
-        return utility(score, paid, pop.shares_score[who], Incentives.from_params(p), self.peers,
+        return utility(score, paid, pop.shares_score[who], self.incentives, self.peers,
                        neighbour_perceived)
 
     def coerced_share(self) -> float:
@@ -321,7 +333,7 @@ class DisclosureModel(mesa.Model):
         alone, _ = best_response(
             withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),
             disclosure_gains(pop.quality[who], imputed, weights, p.completeness_bonus),
-            self._disclosure_cost(who, empty), Incentives.from_params(p), self.peers,
+            self._disclosure_cost(who, empty), self.incentives, self.peers,
             choice_noise=None, temperature=0.0, active=self._active_categories())
         return float(np.mean(~alone[:, scored].any(axis=1)))
 
@@ -337,26 +349,37 @@ class DisclosureModel(mesa.Model):
             else:
                 self.params = event.apply(self.params)
 
-    def _refresh(self) -> None:
-        """Rescore everyone, aggregate over neighbours, collect the outputs."""
+    def _refresh(self, changed: np.ndarray | None = None) -> None:
+        """Rescore, aggregate over neighbours, collect the outputs.
+
+        Args:
+            changed: Citizens whose choices changed; only they are rescored when the platform's
+                imputation and weights are as at the last rescoring (``None``: everyone).
+        """
         p, pop = self.params, self.population
         weights = p.scored_weights
-        pop.score[:] = credit_score(pop.behaviour, pop.quality, pop.disclosed, self.imputed,
-                                    weights, p.behaviour_weight, p.completeness_bonus)
+        basis = (self.imputed.tobytes(), weights.tobytes(), p.behaviour_weight,
+                 p.completeness_bonus)
+        if changed is None or basis != self._score_basis:
+            changed = slice(None)  # the platform's rule changed: everyone is rescored
+        pop.score[changed] = credit_score(pop.behaviour[changed], pop.quality[changed],
+                                          pop.disclosed[changed], self.imputed, weights,
+                                          p.behaviour_weight, p.completeness_bonus)
+        self._score_basis = basis
         self.peers: PeerView = peer_view(pop.score, pop.shares_score, p.inference_skepticism)
         scored = weights > 0
-        level = pop.disclosed[:, scored].mean(axis=1) if scored.any() else \
-            pop.disclosed.mean(axis=1)
-        adopted = pop.disclosed[:, scored].all(axis=1) if scored.any() else \
-            np.zeros(pop.size, dtype=bool)
+        columns = pop.disclosed[:, scored] if scored.any() else pop.disclosed
+        count = columns.sum(axis=1, dtype=np.int16)
+        level = count / columns.shape[1]
+        adopted = count == columns.shape[1] if scored.any() else np.zeros(pop.size, dtype=bool)
         perceived = np.where(pop.shares_score, pop.score, self.peers.inferred_score)
         self.neighbourhood = nbh.aggregate(self.network.adjacency, pop.disclosed, adopted, level,
                                            perceived, self._degree)
         everyone = np.arange(pop.size)
         welfare = self._current_utility(everyone, self.neighbourhood,
-                                        self.neighbourhood.mean_perceived(perceived))
+                                        self.neighbourhood.mean_perceived(perceived), pop.score)
         self.outputs = collect_outputs(
             pop, p, inferred_score=self.peers.inferred_score, quintile=self._quintile,
-            level=level, adopted=adopted, welfare=float(welfare.mean()),
+            disclosed_count=count, welfare=float(welfare.mean()),
             neighbourhood=self.neighbourhood)
         self.datacollector.collect(self)

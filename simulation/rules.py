@@ -35,13 +35,21 @@ References:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy.special import expit
 
 from simulation.params import Params
 from simulation.score import SCORE_MIN, SCORE_RANGE, to_points
+
+#: Grid (score points) of the table from which smooth service values are interpolated
+#: linearly; the error is below h^2/8 * max|f''| ~ 3e-7 utility for tau = 10.
+SERVICE_GRID_STEP = 0.05
+SERVICE_GRID_SIZE = int(SCORE_RANGE / SERVICE_GRID_STEP)
+#: Width (score points) of the bins in which sharers' scores are counted for percentiles.
+PERCENTILE_BIN = 0.01
+PERCENTILE_BINS = int(SCORE_RANGE / PERCENTILE_BIN) + 1
 
 #: Utilities closer than this are tied (rounding of sums over categories and citizens).
 TIE_TOLERANCE = 1e-9
@@ -108,6 +116,38 @@ class Incentives:
                    params.status_weight, params.dating_weight, params.sharing_cost,
                    params.campaign_bonus, params.blacklist_below, params.blacklist_penalty)
 
+    @cached_property
+    def _service_table(self) -> np.ndarray:
+        grid = SCORE_MIN + SERVICE_GRID_STEP * np.arange(SERVICE_GRID_SIZE + 2)
+        return service_value(grid, self.thresholds, self.benefits, self.smoothness)
+
+    def services(self, score: np.ndarray) -> np.ndarray:
+        """Service value of a score; smooth steps read from a table (see SERVICE_GRID_STEP)."""
+        if self.smoothness == 0:
+            return service_value(score, self.thresholds, self.benefits, 0.0)
+        position = (np.asarray(score) - SCORE_MIN) / SERVICE_GRID_STEP
+        index = position.astype(np.int64)
+        table = self._service_table
+        return table[index] + (position - index) * (table[index + 1] - table[index])
+
+    def private_value(self, score: np.ndarray, privacy_paid: np.ndarray) -> np.ndarray:
+        """alpha*(s - 350)/600 + services - privacy cost (services lost when blacklisted)."""
+        services = self.services(score)
+        if self.blacklist_below > 0:
+            services = np.where(score < self.blacklist_below, -self.blacklist_penalty, services)
+        return self.score_value * (score - SCORE_MIN) / SCORE_RANGE + services - privacy_paid
+
+    def sharing_value(self, score: np.ndarray, peers: PeerView) -> np.ndarray:
+        """Utility of showing one's score rather than hiding it.
+
+        gamma_status*(s - s_hat_ns)/600 + gamma_dating*pct(s) - c_share + campaign.
+        """
+        value = (self.status_weight * (score - peers.inferred_score) / SCORE_RANGE
+                 - self.sharing_cost + self.campaign_bonus)
+        if self.dating_weight:
+            value = value + self.dating_weight * peers.percentile(score)
+        return value
+
 
 @dataclass(frozen=True)
 class PeerView:
@@ -115,17 +155,29 @@ class PeerView:
 
     Attributes:
         inferred_score: s_hat_ns, how peers read a hidden score.
-        sharer_scores: Sorted scores of the citizens who showed theirs (for percentiles).
+        sharers_below: For each 0.01-point score bin, the number of sharers in lower bins.
+        n_sharers: Number of citizens who show their score.
     """
 
     inferred_score: float
-    sharer_scores: np.ndarray
+    sharers_below: np.ndarray
+    n_sharers: int
 
     def percentile(self, score: np.ndarray) -> np.ndarray:
-        """Share of sharers with a lower score; 1 when nobody shares (a lone profile stands out)."""
-        if self.sharer_scores.size == 0:
+        """Share of sharers in lower score bins; 1 when nobody shares (a lone profile stands out).
+
+        Scores are binned at ``PERCENTILE_BIN`` points, so sharers within 0.01 points of ``score``
+        do not count as lower.
+        """
+        if self.n_sharers == 0:
             return np.ones(np.shape(score))
-        return np.searchsorted(self.sharer_scores, score, side="left") / self.sharer_scores.size
+        return self.sharers_below[score_bin(score)] / self.n_sharers
+
+
+def score_bin(score: np.ndarray) -> np.ndarray:
+    """Index of the ``PERCENTILE_BIN``-wide bin of each score."""
+    return np.minimum(((np.asarray(score) - SCORE_MIN) / PERCENTILE_BIN).astype(np.int64),
+                      PERCENTILE_BINS - 1)
 
 
 def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerView:
@@ -133,11 +185,15 @@ def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerV
 
     With nobody hiding, the non-sharers' mean is taken as the population mean.
     """
-    mean_all = float(score.mean())
-    hidden = ~shares
-    mean_hidden = float(score[hidden].mean()) if hidden.any() else mean_all
+    total = float(score.sum())
+    shown = score[shares]
+    n_hidden = score.size - shown.size
+    mean_all = total / score.size
+    mean_hidden = (total - float(shown.sum())) / n_hidden if n_hidden else mean_all
     inferred = skepticism * mean_hidden + (1.0 - skepticism) * mean_all
-    return PeerView(inferred, np.sort(score[shares]))
+    counts = np.bincount(score_bin(shown), minlength=PERCENTILE_BINS)
+    below = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return PeerView(inferred, below, int(shown.size))
 
 
 def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bool,
@@ -148,19 +204,12 @@ def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bo
     Arrays broadcast. ``neighbour_perceived`` (the mean perceived score of one's neighbours) is
     constant across a citizen's options, so decision rules leave it at 0; welfare includes it.
     """
-    perceived = np.where(shares, score, peers.inferred_score)
-    services = service_value(score, incentives.thresholds, incentives.benefits,
-                             incentives.smoothness)
-    if incentives.blacklist_below > 0:
-        blacklisted = score < incentives.blacklist_below
-        services = np.where(blacklisted, -incentives.blacklist_penalty, services)
-    value = (incentives.score_value * (score - SCORE_MIN) / SCORE_RANGE
-             + services
-             + incentives.status_weight * (perceived - neighbour_perceived) / SCORE_RANGE
-             - privacy_paid)
-    dating = (incentives.dating_weight * peers.percentile(score) - incentives.sharing_cost
-              + incentives.campaign_bonus)
-    return value + np.where(shares, dating, 0.0)
+    hidden = (incentives.private_value(score, privacy_paid)
+              + incentives.status_weight * (peers.inferred_score - neighbour_perceived)
+              / SCORE_RANGE)
+    if np.ndim(shares) == 0 and not shares:
+        return hidden
+    return hidden + np.where(shares, incentives.sharing_value(score, peers), 0.0)
 
 
 @lru_cache(maxsize=16)
@@ -210,9 +259,10 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
         raw += np.where(on, gains[:, k, None], 0.0)
         paid += np.where(on, privacy_cost[:, k, None], 0.0)
     score = to_points(raw)
-    both = np.stack([utility(score, paid, False, incentives, peers),
-                     utility(score, paid, True, incentives, peers)], axis=2)
-    values = both.reshape(n_rev, 2 * n_opt)
+    values = np.empty((n_rev, n_opt, 2))
+    values[:, :, 0] = utility(score, paid, False, incentives, peers)
+    values[:, :, 1] = values[:, :, 0] + incentives.sharing_value(score, peers)
+    values = values.reshape(n_rev, 2 * n_opt)
     if temperature > 0:
         best = np.argmax(values / temperature + choice_noise, axis=1)
     else:

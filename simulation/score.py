@@ -48,7 +48,7 @@ def imputed_quality(rule: str, quality: np.ndarray, disclosed: np.ndarray,
         raise ValueError(f"imputation: got {rule!r}, expected penalize, neutral or skeptical")
     withheld = ~disclosed
     counts = withheld.sum(axis=0)
-    sums = np.einsum("ik,ik->k", quality, withheld, dtype=np.float64)
+    sums = np.where(withheld, quality, 0.0).sum(axis=0, dtype=np.float64)
     fallback = np.full(n_cat, 0.5) if previous is None else previous
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / np.maximum(counts, 1), fallback)

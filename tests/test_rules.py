@@ -4,7 +4,6 @@ import pytest
 from simulation import Params
 from simulation.rules import (
     Incentives,
-    PeerView,
     adoption_requirement,
     best_response,
     conformity_gain,
@@ -42,6 +41,9 @@ def test_options_are_ordered_by_number_of_disclosures():
     assert len({tuple(row) for row in options}) == 16
 
 
+NOBODY_SHARES = peer_view(np.array([500.0]), np.array([False]), 1.0)
+
+
 def _incentives(**kw):
     return Incentives.from_params(Params().with_overrides(**kw))
 
@@ -49,7 +51,7 @@ def _incentives(**kw):
 def test_best_response_ties_go_to_fewer_disclosures_and_not_sharing():
     incentives = _incentives(score_value=0, benefits=(0, 0, 0, 0), status_weight=0,
                              dating_weight=0, sharing_cost=0)
-    peers = PeerView(500.0, np.array([]))
+    peers = NOBODY_SHARES
     disclosed, shares = best_response(
         np.array([0.3]), np.array([[0.1, 0.2]]), np.zeros((1, 2)), incentives, peers,
         choice_noise=None, temperature=0.0, active=np.array([True, True]))
@@ -58,7 +60,7 @@ def test_best_response_ties_go_to_fewer_disclosures_and_not_sharing():
 
 def test_best_response_discloses_what_pays():
     incentives = _incentives(benefits=(0, 0, 0, 0), status_weight=0, dating_weight=0)
-    peers = PeerView(500.0, np.array([]))
+    peers = NOBODY_SHARES
     gains = np.array([[0.1, -0.05, 0.02]])
     cost = np.array([[0.001, 0.0, 0.01]])  # the third gain is worth 0.2*0.02 = 0.004 < 0.01
     disclosed, _ = best_response(np.array([0.3]), gains, cost, incentives, peers,
@@ -69,7 +71,7 @@ def test_best_response_discloses_what_pays():
 def test_logit_noise_spreads_choices_by_utility():
     incentives = _incentives(benefits=(0, 0, 0, 0), status_weight=0, dating_weight=0,
                              sharing_cost=10.0)
-    peers = PeerView(500.0, np.array([]))
+    peers = NOBODY_SHARES
     n = 20000
     rng = np.random.default_rng(0)
     gains = np.full((n, 1), 0.5)  # disclosing adds 0.2*0.5 = 0.1 utility
@@ -87,12 +89,20 @@ def test_peer_view_inference():
     assert peer_view(score, shares, 1.0).inferred_score == 450.0
     assert peer_view(score, shares, 0.0).inferred_score == 550.0
     view = peer_view(score, shares, 0.5)
-    assert view.percentile(np.array([650.0, 800.0])) == pytest.approx([0.5, 1.0])
-    assert PeerView(0.0, np.array([])).percentile(np.array([1.0])) == pytest.approx([1.0])
+    assert view.percentile(np.array([650.0, 800.0, 600.0, 600.02])) == pytest.approx(
+        [0.5, 1.0, 0.0, 0.5])
+
+
+def test_smooth_services_from_the_table_match_the_logistic():
+    incentives = _incentives()
+    score = np.linspace(350, 950, 10_001)
+    exact = service_value(score, incentives.thresholds, incentives.benefits, 10.0)
+    assert np.max(np.abs(incentives.services(score) - exact)) < 1e-6
+    assert NOBODY_SHARES.percentile(np.array([1.0])) == pytest.approx([1.0])
 
 
 def test_utility_sharing_and_blacklist_terms():
-    peers = PeerView(500.0, np.array([600.0]))
+    peers = peer_view(np.array([500.0, 600.0]), np.array([False, True]), 1.0)
     inc = _incentives(benefits=(0, 0, 0, 0), score_value=0, blacklist_below=550,
                       blacklist_penalty=0.5, campaign_bonus=0.2)
     share = utility(np.array([700.0]), np.array([0.0]), True, inc, peers)
