@@ -207,7 +207,8 @@ class Params:
         0.1, "Probability that a citizen shows its score at t = 0.", kind=float, lo=0.0, hi=1.0)
     behaviour_levels: int = _field(
         0, "If L > 0, behaviour quality takes L equally frequent levels (j + 0.5)/L instead of "
-        "the probit formula: discrete score types for the unraveling case (MODEL.md, Validation 3).",
+        "the probit formula: discrete score types for the unraveling case (MODEL.md, "
+        "Validation 3).",
         kind=int, lo=0)
 
     # --- categories and score -----------------------------------------------------------------
