@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -40,6 +41,8 @@ from simulation import DisclosureModel, Params
 
 #: Attempts per task when the executor (not the model) fails: a lost worker, a dead process.
 MAX_ATTEMPTS = 3
+#: Seconds between a pool worker's checks that the driving process is still alive.
+WATCHDOG_INTERVAL = 1.0
 #: Columns that identify a row, before the factor columns and the outcomes.
 ID_COLUMNS = ("task", "point", "replication", "seed")
 
@@ -176,9 +179,25 @@ class TaskRunner:
 
 
 # --- executors --------------------------------------------------------------------------------
-def _worker_init() -> None:
-    """Process-pool workers leave Ctrl-C to the driving process, which stops them itself."""
+def _worker_init(driver: int) -> None:
+    """Set up a process-pool worker: leave Ctrl-C to the driver, and die with it.
+
+    A worker blocked on the pool's queue would outlive a driver killed with ``kill -9``; a
+    watchdog thread ends it within a second of the driver's death.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_INTERVAL)
+            try:
+                os.kill(driver, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="driver-watchdog", daemon=True).start()
 
 
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
@@ -190,7 +209,7 @@ def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["experiments.sweep"])
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                  initializer=_worker_init)
+                                  initializer=_worker_init, initargs=(os.getpid(),))
 
 
 @contextlib.contextmanager
