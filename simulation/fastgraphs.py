@@ -425,3 +425,29 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> Edges:
     src = np.concatenate([star_src, np.repeat(new_nodes, m)])
     dst = np.concatenate([star_dst, targets.reshape(-1)])
     return src.astype(dtype), dst.astype(dtype)
+
+
+def holme_kim_edges(n: int, m: int, triad_prob: float, rng: np.random.Generator) -> Edges:
+    """Holme-Kim clustered scale-free graph as ``networkx.powerlaw_cluster_graph(n, m, p)``.
+
+    Start from m isolated nodes. Each new node draws m distinct candidates with probability
+    proportional to degree (m isolated nodes count once each at first), links to the first,
+    then for each further link, with probability p closes a triangle to a uniform neighbour of
+    the last candidate it linked to that it is not yet linked to, else links to the next
+    candidate. This step reads the graph as it is at that moment, so the process is run step
+    by step, compiled with numba (``simulation._holme_kim``), which also reproduces the order
+    in which networkx's ``set`` hands out the candidates.
+
+    Args:
+        n: Number of nodes, n >= m.
+        m: Links made by each new node, m >= 1.
+        triad_prob: Probability p of a triad-formation step.
+        rng: Source of randomness.
+    """
+    if m < 1 or n < m:
+        raise ValueError(f"holme_kim: m = {m} with n = {n}, expected 1 <= m <= n")
+    from simulation._holme_kim import holme_kim_kernel  # numba compiles on first import
+
+    src, dst = holme_kim_kernel(n, m, float(triad_prob), rng)
+    dtype = _index_dtype(n)
+    return src.astype(dtype), dst.astype(dtype)

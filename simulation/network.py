@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from simulation import fastgraphs
 from simulation.params import Params
 
 
@@ -67,18 +68,36 @@ class SocialNetwork:
 
 
 def adjacency_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
-    """Symmetric CSR adjacency from an edge list; drops self-loops and duplicate edges."""
-    src = np.asarray(src, dtype=np.int64)
-    dst = np.asarray(dst, dtype=np.int64)
+    """Symmetric CSR adjacency from an edge list; drops self-loops and duplicate edges.
+
+    Args:
+        n: Number of nodes; node labels are 0..n-1.
+        src: One end of each edge (any integer dtype).
+        dst: The other end.
+
+    Returns:
+        ``scipy.sparse.csr_array`` of shape (n, n), float32 ones, int32 indices (int64 only
+        beyond 2**31 entries), sorted column indices in each row.
+    """
+    index = np.int32 if max(n, 2 * np.size(src)) < 2**31 else np.int64
+    src = np.asarray(src)
+    dst = np.asarray(dst)
     keep = src != dst
-    rows = np.concatenate([src[keep], dst[keep]])
-    cols = np.concatenate([dst[keep], src[keep]])
+    if not keep.all():
+        src, dst = src[keep], dst[keep]
+    # Each undirected edge is stored in both rows; scipy's COO -> CSR is a counting sort.
+    rows = np.concatenate([src, dst]).astype(index, copy=False)
+    cols = np.concatenate([dst, src]).astype(index, copy=False)
+    del src, dst, keep
     matrix = sp.coo_array((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
+    del rows, cols
     csr = matrix.tocsr()
+    del matrix
     csr.sum_duplicates()
     csr.data[:] = 1.0
-    csr.indices = csr.indices.astype(np.int32, copy=False)
-    csr.indptr = csr.indptr.astype(np.int32 if csr.nnz < 2**31 else np.int64, copy=False)
+    if csr.indices.dtype != index:
+        csr.indices = csr.indices.astype(index)
+        csr.indptr = csr.indptr.astype(index)
     return csr
 
 
@@ -151,34 +170,54 @@ def read_edge_list(path: str | Path) -> tuple[np.ndarray, np.ndarray, tuple[str,
     return np.array(src), np.array(dst), tuple(index)
 
 
+#: Random kinds with at least this many nodes are drawn by the vectorised generators of
+#: :mod:`simulation.fastgraphs`; smaller ones by networkx's own generators (same
+#: distributions; see docs/networks.md for why small graphs keep networkx).
+FAST_MIN_NODES = 10_000
+
+
 def build_network(params: Params, rng: np.random.Generator,
                   privacy_concern: np.ndarray | None = None) -> SocialNetwork:
     """Draw the network of ``params.network`` from ``rng``.
 
+    Below :data:`FAST_MIN_NODES` nodes the random kinds come from networkx's generators, seeded
+    with one integer drawn from ``rng``, so a small graph can be rebuilt in networkx alone. From
+    :data:`FAST_MIN_NODES` on they come from :mod:`simulation.fastgraphs`, which draws from
+    ``rng`` directly and has the same distributions. The ring lattice and the complete graph
+    are not random and are always built directly as arrays.
+
     Args:
         params: Model parameters (kind, size, degree and kind-specific fields).
-        rng: Generator for this network alone; networkx generators get an integer seed from it.
+        rng: Generator for this network alone.
         privacy_concern: Needed for the stochastic block model's homophily.
+
+    Raises:
+        NetworkFileError: The edge-list file cannot be read or parsed.
+        ValueError: ``privacy_concern`` is missing for the stochastic block model.
     """
     kind, n, z = params.network, params.n_citizens, params.mean_degree
     if kind == "edge_list":
         src, dst, labels = read_edge_list(params.edge_list)
         return SocialNetwork(adjacency_from_edges(len(labels), src, dst), labels=labels)
-    seed = int(rng.integers(2**32))
+    if kind == "ring_lattice":
+        return SocialNetwork(adjacency_from_edges(n, *fastgraphs.ring_lattice_edges(n, int(z))))
+    if kind == "complete":
+        return SocialNetwork(adjacency_from_edges(n, *fastgraphs.complete_edges(n)))
+    fast = n >= FAST_MIN_NODES
+    seed = None if fast else int(rng.integers(2**32))
     if kind == "stochastic_block":
         if privacy_concern is None:
             raise ValueError("stochastic_block: privacy concern is needed for homophily")
         community = community_membership(privacy_concern, params.n_communities,
                                          params.privacy_homophily, rng)
-        return SocialNetwork(_stochastic_block(community, params, seed), community=community)
+        return SocialNetwork(_stochastic_block(community, params, rng if fast else seed),
+                             community=community)
+    if fast:
+        return SocialNetwork(adjacency_from_edges(n, *_fast_edges(params, rng)))
     if kind == "erdos_renyi":
         graph = nx.fast_gnp_random_graph(n, z / (n - 1), seed=seed)
     elif kind == "watts_strogatz":
         graph = nx.watts_strogatz_graph(n, int(z), params.rewiring_prob, seed=seed)
-    elif kind == "ring_lattice":
-        graph = nx.circulant_graph(n, range(1, int(z) // 2 + 1))
-    elif kind == "complete":
-        graph = nx.complete_graph(n)
     elif kind == "barabasi_albert":
         graph = nx.barabasi_albert_graph(n, int(z) // 2, seed=seed)
     elif kind == "holme_kim":
@@ -188,18 +227,51 @@ def build_network(params: Params, rng: np.random.Generator,
     return SocialNetwork(_from_networkx(graph, n))
 
 
-def _stochastic_block(community: np.ndarray, params: Params, seed: int) -> sp.csr_array:
-    """Planted-partition block model with expected degree z, a share ``between_share`` outside."""
+def _fast_edges(params: Params, rng: np.random.Generator) -> fastgraphs.Edges:
+    """Edge arrays of a random kind from the vectorised generators."""
+    kind, n, z = params.network, params.n_citizens, params.mean_degree
+    if kind == "erdos_renyi":
+        return fastgraphs.erdos_renyi_edges(n, z / (n - 1), rng)
+    if kind == "watts_strogatz":
+        return fastgraphs.watts_strogatz_edges(n, int(z), params.rewiring_prob, rng)
+    if kind == "barabasi_albert":
+        return fastgraphs.barabasi_albert_edges(n, int(z) // 2, rng)
+    if kind == "holme_kim":
+        return fastgraphs.holme_kim_edges(n, int(z) // 2, params.triad_prob, rng)
+    raise ValueError(f"network: unknown kind {kind!r}")  # pragma: no cover
+
+
+def block_probabilities(community: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Block sizes and link probabilities of the planted-partition block model.
+
+    Within block b the link probability is ``(1 - s) z / (n_b - 1)``, between blocks
+    ``s z / mean(N - n_b)`` with s = ``between_share``, so a citizen has z ties in expectation,
+    a share s of them outside its community (both capped at probability 1).
+
+    Returns:
+        Sizes (int64, one per block) and the symmetric matrix of probabilities.
+    """
     n, blocks, z = params.n_citizens, params.n_communities, params.mean_degree
     sizes = np.bincount(community, minlength=blocks)
-    inside = np.array([max(s - 1, 1) for s in sizes], dtype=float)
-    outside = np.array([max(n - s, 1) for s in sizes], dtype=float)
+    inside = np.maximum(sizes - 1, 1).astype(float)
+    outside = np.maximum(n - sizes, 1).astype(float)
     p_in = np.minimum((1 - params.between_share) * z / inside, 1.0)
     p_out = min(params.between_share * z / outside.mean(), 1.0) if blocks > 1 else 0.0
     probs = np.full((blocks, blocks), p_out)
     np.fill_diagonal(probs, p_in)
-    graph = nx.stochastic_block_model(sizes.tolist(), probs.tolist(), seed=seed)
-    # networkx numbers nodes block by block; map them back to the citizens of each block.
+    return sizes.astype(np.int64), probs
+
+
+def _stochastic_block(community: np.ndarray, params: Params,
+                      source: int | np.random.Generator) -> sp.csr_array:
+    """Block model edges from networkx (integer seed) or the fast generator (a Generator)."""
+    sizes, probs = block_probabilities(community, params)
+    if isinstance(source, np.random.Generator):
+        src, dst = fastgraphs.stochastic_block_edges(sizes, probs, source)
+    else:
+        graph = nx.stochastic_block_model(sizes.tolist(), probs.tolist(), seed=source)
+        edges = np.array(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
+        src, dst = edges[:, 0], edges[:, 1]
+    # Both number nodes block by block; map them back to the citizens of each block.
     citizens = np.argsort(community, kind="stable")
-    edges = np.array(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
-    return adjacency_from_edges(n, citizens[edges[:, 0]], citizens[edges[:, 1]])
+    return adjacency_from_edges(params.n_citizens, citizens[src], citizens[dst])
