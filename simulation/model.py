@@ -212,13 +212,14 @@ class DisclosureModel(mesa.Model):
         if j is None:
             return
         mine = draws.row(j)
+        # Each citizen reads its own neighbours. In synchronous mode nothing is written until
+        # everyone has decided, so what it reads is the state of t-1.
+        live = nbh.live_rows(self.network.adjacency, mine.revising, self.population.disclosed,
+                             self._scored())
+        disclosed, shares = self._decide(mine, live, live_context=True)
         if self.params.schedule == "synchronous":
-            choice = self._decide(mine, nbh.rows(self.neighbourhood, mine.revising))
-            decided[citizen.node] = (choice[0][0], bool(choice[1][0]))
+            decided[citizen.node] = (disclosed[0], bool(shares[0]))
         else:
-            live = nbh.live_rows(self.network.adjacency, mine.revising,
-                                 self.population.disclosed, self._scored())
-            disclosed, shares = self._decide(mine, live, live_context=True)
             citizen.disclosed = disclosed[0]
             citizen.shares_score = bool(shares[0])
 
