@@ -1,0 +1,16 @@
+from experiments.doc_tables import ODD, render
+from simulation.metrics import OUTPUTS
+from simulation.params import parameter_table
+
+
+def test_odd_tables_match_the_code():
+    text = ODD.read_text()
+    assert render(text) == text, "run: python -m experiments.doc_tables"
+
+
+def test_every_parameter_and_output_is_in_the_odd():
+    text = ODD.read_text()
+    for name, _, _ in parameter_table():
+        assert f"`{name}`" in text
+    for name in OUTPUTS:
+        assert f"`{name}`" in text
