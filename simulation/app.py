@@ -73,6 +73,9 @@ class ExplorerModel(DisclosureModel):
         rng: Seed: an integer, a string of digits (from the app's text box) or ``None``.
         benefit_scale: Factor applied to every service benefit B_j, so one slider moves the
             whole incentive schedule (1 = the parameters' benefits).
+        scenario: Ignored. Mesa's Reset button passes a default ``mesa`` Scenario to any model
+            that takes keyword arguments; here the parameters and the seed come from the
+            controls, so the scenario carries nothing to use.
         **overrides: Parameter values, as for ``DisclosureModel``.
 
     Raises:
@@ -81,7 +84,7 @@ class ExplorerModel(DisclosureModel):
     """
 
     def __init__(self, params: Params | dict[str, Any] | None = None, *, rng: Any = None,
-                 benefit_scale: float = 1.0, **overrides: Any) -> None:
+                 benefit_scale: float = 1.0, scenario: Any = None, **overrides: Any) -> None:
         """Resolve the parameters, scale the benefits and build the model."""
         if benefit_scale < 0:
             raise ValueError(f"benefit_scale: got {benefit_scale!r}, expected a value >= 0")
@@ -221,7 +224,7 @@ def network_drawing(adjacency: sp.csr_array, limit: int = DRAW_LIMIT,
     rng = np.random.default_rng(seed)
     nodes = snowball_sample(adjacency, limit, rng)
     sub = adjacency[nodes][:, nodes]
-    pos = np.round(force_layout(sub, rng), 4)
+    pos = np.round(force_layout(sub, rng).astype(np.float64), 4)
     coo = sp.triu(sub, k=1).tocoo()
     segments = np.full((coo.nnz, 3, 2), np.nan)
     segments[:, 0] = pos[coo.row]
@@ -269,7 +272,7 @@ def network_figure(model: ExplorerModel) -> dict[str, Any]:
     x, y = np.asarray(drawing.x), np.asarray(drawing.y)
     traces = []
     for shows, name, symbol, size in ((False, "hides score", "circle", 7),
-                                      (True, "shows score", "diamond", 10)):
+                                      (True, "shows score", "diamond", 8)):
         pick = sharing == shows
         traces.append({
             "type": "scatter", "mode": "markers", "name": name,
@@ -279,7 +282,7 @@ def network_figure(model: ExplorerModel) -> dict[str, Any]:
                              "discloses %{marker.color:.0%}<extra>" + name + "</extra>",
             "marker": {"symbol": symbol, "size": size, "color": np.round(share[pick], 3).tolist(),
                        "colorscale": "Viridis", "cmin": 0, "cmax": 1,
-                       "line": {"width": 1 if shows else 0, "color": "#d62728"},
+                       "line": {"width": 0.8 if shows else 0, "color": "#d62728"},
                        "showscale": not shows,
                        "colorbar": {"title": {"text": "share<br>disclosed"}, "thickness": 10,
                                     "tickformat": ".0%"}},
@@ -290,7 +293,8 @@ def network_figure(model: ExplorerModel) -> dict[str, Any]:
     return {"data": traces,
             "layout": _layout(f"Network at step {model.steps} ({shown})", model.steps,
                               xaxis=axis, yaxis={**axis, "scaleanchor": "x"},
-                              hovermode="closest")}
+                              hovermode="closest", margin={"l": 10, "r": 10, "t": 35, "b": 10},
+                              legend={"x": 0, "y": 0, "bgcolor": "rgba(255,255,255,0.7)"})}
 
 
 _SHARE_AXIS = {"range": [0, 1], "tickformat": ".0%"}
@@ -310,7 +314,8 @@ def _series(model: DisclosureModel, names: list[str]) -> dict[str, list[float]]:
 def _lines(model: DisclosureModel, names: list[str], labels: list[str]) -> list[dict[str, Any]]:
     series = _series(model, names)
     steps = list(range(len(next(iter(series.values()))))) if series else []
-    return [{"type": "scatter", "mode": "lines", "name": label, "x": steps, "y": series[name]}
+    mode = "lines" if len(steps) > 1 else "markers"  # one point draws no line
+    return [{"type": "scatter", "mode": mode, "name": label, "x": steps, "y": series[name]}
             for name, label in zip(names, labels, strict=True)]
 
 
@@ -380,7 +385,8 @@ def category_figure(model: DisclosureModel) -> dict[str, Any]:
             "layout": _layout("Disclosure by category (grey: not scored)", model.steps,
                               xaxis={"range": [0, 1], "tickformat": ".0%"},
                               yaxis={"autorange": "reversed"},
-                              margin={"l": 130, "r": 20, "t": 40, "b": 40})}
+                              legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1},
+                              margin={"l": 130, "r": 20, "t": 40, "b": 30})}
 
 
 # --- the browser side: one small Vue component around plotly.js --------------------------------
@@ -576,6 +582,12 @@ def initial_model(controls: dict[str, dict[str, Any]] | None = None) -> Explorer
     return ExplorerModel(**{name: spec["value"] for name, spec in controls.items()})
 
 
-CONTROLS = model_controls()
-page = SolaraViz(initial_model(CONTROLS), components=PANELS, model_params=CONTROLS,
-                 name="datarovers: disclosure under score incentives")
+def make_page(model: ExplorerModel | None = None, controls: dict[str, Any] | None = None):
+    """The SolaraViz element: controls in the sidebar, :data:`PANELS` in the main area."""
+    controls = controls or model_controls()
+    return SolaraViz(model or initial_model(controls), components=PANELS,
+                     model_params=controls, name="datarovers: disclosure under score incentives")
+
+
+#: What ``solara run simulation/app.py`` serves.
+page = make_page()

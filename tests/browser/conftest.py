@@ -1,0 +1,35 @@
+"""Fixtures for the browser tests: the app server, Chromium, and a page that logs requests."""
+
+from __future__ import annotations
+
+import pytest
+from harness import ARTIFACTS, CHROMIUM, app_server, launch_chromium, on_ci
+
+
+@pytest.fixture(scope="module")
+def chromium_ready() -> None:
+    """Skip when Chromium is missing, except in CI (CI=true), where that is a failure."""
+    if not CHROMIUM.exists():
+        message = (f"{CHROMIUM} not found: install Debian's chromium "
+                   "(apt-get install -y chromium; .ci/run does it)")
+        if on_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def server_url(chromium_ready):
+    """Base URL of a ``datarovers viz`` server on a free localhost port (stopped afterwards)."""
+    with app_server(log=ARTIFACTS / "browser" / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_ready):
+    """Headless Chromium for the module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
