@@ -220,7 +220,7 @@ def open_executor(workers: int, cluster: str | None = None, local_cluster: bool 
     Args:
         workers: Processes of the pool or of the local Dask cluster.
         cluster: Address of a running ``dask.distributed`` scheduler (``tcp://host:8786``).
-        local_cluster: Start a Dask ``LocalCluster`` on this machine (bound to 127.0.0.1).
+        local_cluster: Start a Dask ``LocalCluster`` on this machine (on 127.0.0.1, random ports).
     """
     if cluster is None and not local_cluster:
         executor = process_pool(workers)
@@ -236,7 +236,7 @@ def open_executor(workers: int, cluster: str | None = None, local_cluster: bool 
     local = None
     if local_cluster:
         local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                             host="127.0.0.1", dashboard_address=None)
+                             host="127.0.0.1", dashboard_address="127.0.0.1:0")
         client = Client(local)
         label = f"Dask LocalCluster ({workers} workers)"
     else:

@@ -148,7 +148,7 @@ def test_a_lost_dask_worker_task_is_rerun(tiny_spec, tmp_path):
     runner = DyingOnce(TaskRunner.from_spec(spec), tmp_path / "died")
     results: list[TaskResult] = []
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
         run_tasks(build_tasks(spec), runner, client.get_executor(pure=False), results.append,
                   slots=2)
     assert (tmp_path / "died").exists()  # a worker really died
