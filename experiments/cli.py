@@ -11,11 +11,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from experiments import cmd_run, cmd_summarize, cmd_sweep, cmd_viz
+from experiments import cmd_run, cmd_summarize, cmd_sweep, cmd_validate, cmd_viz
 from experiments.errors import UsageError
 
 #: The subcommand modules, in the order ``--help`` lists them.
-COMMANDS = [cmd_run, cmd_sweep, cmd_summarize, cmd_viz]
+COMMANDS = [cmd_run, cmd_sweep, cmd_summarize, cmd_viz, cmd_validate]
 
 
 def build_parser() -> argparse.ArgumentParser:
