@@ -303,8 +303,9 @@ class DisclosureModel(mesa.Model):
 
     def _current_utility(self, who: np.ndarray, context: nbh.Neighbourhood,
                          neighbour_perceived: np.ndarray | float = 0.0,
-                         score: np.ndarray | None = None) -> np.ndarray:
-        """U of the citizens' present choices (``score``: their scores, if already known)."""
+                         score: np.ndarray | None = None,
+                         privacy_paid: np.ndarray | None = None) -> np.ndarray:
+        """U of the citizens' present choices (``score``, ``privacy_paid``: if already known)."""
         p, pop = self.params, self.population
         disclosed = pop.disclosed[who]
         if score is None:
@@ -314,7 +315,13 @@ class DisclosureModel(mesa.Model):
                                    p.behaviour_weight),
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
                 disclosed))
-        paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
+        if privacy_paid is None:  # the cost includes the conformity gain of the norm rule
+            paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
+        else:
+            paid = privacy_paid
+            if p.rule == "norm":
+                gain = conformity_gain(context.share_disclosing(), p.conformity, p.n_categories)
+                paid = paid - np.where(disclosed, gain, 0.0).sum(axis=1)
         if p.rule == "norm":
             paid = paid - p.conformity * (1.0 - context.share_disclosing()).mean(axis=1)
         return utility(score, paid, pop.shares_score[who], self.incentives, self.peers,
@@ -384,18 +391,18 @@ class DisclosureModel(mesa.Model):
         scored = weights > 0
         columns = pop.disclosed[:, scored] if scored.any() else pop.disclosed
         count = columns.sum(axis=1, dtype=np.int16)
-        level = count / columns.shape[1]
-        adopted = count == columns.shape[1] if scored.any() else np.zeros(pop.size, dtype=bool)
         perceived = np.where(pop.shares_score, pop.score, self.peers.inferred_score)
-        self.neighbourhood = nbh.aggregate(self.network.adjacency, pop.disclosed, adopted, level,
-                                           perceived, self._degree)
+        self.neighbourhood = nbh.aggregate(
+            self.network.adjacency, pop.disclosed, scored, perceived, self._degree,
+            pop.privacy_concern, np.asarray(p.sensitivities), p.data_correlation)
         self._collect(perceived, count)
 
     def _collect(self, perceived: np.ndarray, disclosed_count: np.ndarray) -> None:
         """Compute this step's outputs (welfare included) and hand them to the DataCollector."""
         pop = self.population
         welfare = self._current_utility(np.arange(pop.size), self.neighbourhood,
-                                        self.neighbourhood.mean_perceived(perceived), pop.score)
+                                        self.neighbourhood.mean_perceived(perceived), pop.score,
+                                        self.neighbourhood.privacy_paid)
         self.outputs = collect_outputs(
             pop, self.params, inferred_score=self.peers.inferred_score, quintile=self._quintile,
             disclosed_count=disclosed_count, welfare=float(welfare.mean()),

@@ -1,11 +1,9 @@
-"""What citizens read about their neighbours: every neighbour aggregate in one sparse product.
+"""What citizens read about their neighbours: every neighbour aggregate in one pass.
 
-After each step the model stacks, per citizen j, the columns it shows its neighbours
-(d_j1..d_jK, whether j discloses every scored category, j's disclosure level x_j and j's
-perceived score s_hat_j) into one dense (N, K + 3) float32 matrix X and computes Y = A X: one
-pass over the edges gives every sum the next step's rules and this step's outputs need
-(n_ik for the leakage and the norm, adopting neighbours for the threshold rule, and the sums
-for welfare and assortativity). Counts are exact in float32 up to 2^24 neighbours.
+After each step one pass over the edges (``simulation.kernels.neighbour_sums``) gives every sum
+the next step's rules and this step's outputs need: n_ik for the leakage and the norm, adopting
+neighbours for the threshold rule, the sums for welfare and assortativity, and each citizen's
+privacy cost with leakage. Counts are exact in float32 up to 2^24 neighbours.
 """
 
 from __future__ import annotations
@@ -14,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+from simulation.kernels import disclosure_codes, neighbour_sums
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Neighbourhood:
         adopters: neighbours disclosing every scored category, shape (N,).
         disclosure_sum: sum of the neighbours' disclosure levels x_j, shape (N,).
         perceived_sum: sum of the neighbours' perceived scores s_hat_j, shape (N,).
+        privacy_paid: v_i * sum_k d_ik kappa_k L(n_ik), each citizen's privacy cost of its own
+            choice (only in the full aggregate; ``None`` in row subsets).
     """
 
     degree: np.ndarray
@@ -33,6 +35,7 @@ class Neighbourhood:
     adopters: np.ndarray
     disclosure_sum: np.ndarray
     perceived_sum: np.ndarray
+    privacy_paid: np.ndarray | None = None
 
     def share_disclosing(self) -> np.ndarray:
         """f_ik = n_ik / k_i (0 for isolated citizens)."""
@@ -47,17 +50,29 @@ class Neighbourhood:
                          where=self.degree > 0)
 
 
-def aggregate(adjacency: sp.csr_array, disclosed: np.ndarray, adopted: np.ndarray,
-              level: np.ndarray, perceived: np.ndarray, degree: np.ndarray) -> Neighbourhood:
-    """One sparse product A @ [d, adopted, x, s_hat] (the module docstring)."""
-    n, k = disclosed.shape
-    stacked = np.empty((n, k + 3), dtype=np.float32)
-    stacked[:, :k] = disclosed
-    stacked[:, k] = adopted
-    stacked[:, k + 1] = level
-    stacked[:, k + 2] = perceived
-    sums = adjacency @ stacked
-    return Neighbourhood(degree, sums[:, :k], sums[:, k], sums[:, k + 1], sums[:, k + 2])
+def aggregate(adjacency: sp.csr_array, disclosed: np.ndarray, scored: np.ndarray,
+              perceived: np.ndarray, degree: np.ndarray, privacy_concern: np.ndarray,
+              sensitivities: np.ndarray, rho: float) -> Neighbourhood:
+    """Every neighbour aggregate of the state, in one compiled pass (module docstring).
+
+    Args:
+        adjacency: Symmetric CSR adjacency.
+        disclosed: d, shape (N, K).
+        scored: Scored categories, shape (K,) (if none is, every category counts as scored).
+        perceived: Perceived score of each citizen.
+        degree: k_i.
+        privacy_concern: v_i, for each citizen's privacy cost.
+        sensitivities: kappa_k.
+        rho: Correlation of friends' data in the leakage.
+    """
+    if not scored.any():
+        scored = np.ones_like(scored)
+    mask = int(sum(1 << int(k) for k in np.flatnonzero(scored)))
+    counts, adopters, level_sum, perceived_sum, paid = neighbour_sums(
+        adjacency.indptr, adjacency.indices, disclosure_codes(disclosed),
+        perceived.astype(np.float32), mask, int(scored.sum()), disclosed.shape[1],
+        privacy_concern, np.asarray(sensitivities, dtype=np.float64), float(rho))
+    return Neighbourhood(degree, counts, adopters, level_sum, perceived_sum, paid)
 
 
 def rows(neighbourhood: Neighbourhood, citizens: np.ndarray) -> Neighbourhood:
