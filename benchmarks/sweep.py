@@ -1,0 +1,193 @@
+"""Parallel efficiency, per-task overhead and driver memory of ``datarovers sweep``.
+
+Measured through the real path: tasks built from a spec, run by ``TaskRunner`` on an executor,
+each result written by ``RunStore.record`` (an atomic Parquet file per task) in the driving
+process.
+
+* Parallel efficiency E = T(1 worker) / (W * T(W workers)) on all W cores, for tasks of about
+  1 s and about 0.1 s (the model's step count is calibrated on this machine). T is the wall time
+  of ``run_tasks`` on a warm pool (pool start-up is reported apart, and E including it too).
+  Targets (issue 5): E >= 0.85 for 1 s tasks, E >= 0.70 for 0.1 s tasks.
+* Per-task overhead: wall time per no-op task on one worker of a process pool and of a Dask
+  LocalCluster (submit, pickle, return), and the driver's cost of writing one task's Parquet.
+* Memory: the driver's peak resident memory for sweeps of growing task counts, each in a fresh
+  process (its own ``ru_maxrss``); results stream to disk, so it should stay flat.
+
+Prints a table; the last line is one JSON object. Run::
+
+    .venv/bin/python benchmarks/sweep.py [--workers W] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from experiments.spec import parse_spec
+from experiments.storage import RunStore
+from experiments.sweep import (
+    TaskRunner,
+    build_tasks,
+    default_workers,
+    process_pool,
+    run_tasks,
+    stop_executor,
+    task_table,
+)
+from simulation import DisclosureModel
+
+N_CITIZENS = 1000
+
+
+def make_spec(steps: int, tasks: int, n_citizens: int = N_CITIZENS, name: str = "bench"):
+    """A spec of ``tasks`` tasks: one grid factor with ``tasks`` values, one replication each."""
+    return parse_spec({"name": name, "root_seed": 1, "replications": 1, "steps": steps,
+                       "record_every": max(1, steps // 10), "fixed": {"n_citizens": n_citizens},
+                       "grid": {"completeness_bonus": [round(0.01 * i, 2)
+                                                       for i in range(tasks)]},
+                       "outcomes": {"series": ["mean_disclosure", "sharing_rate"],
+                                    "final": ["gini_score"]}}, "<benchmark>")
+
+
+def calibrate(seconds: float) -> int:
+    """Steps for a task of about ``seconds`` (build included) on this machine."""
+    model = DisclosureModel(n_citizens=N_CITIZENS, rng=0)
+    start = time.perf_counter()
+    model.run_for(40)
+    per_step = (time.perf_counter() - start) / 40
+    start = time.perf_counter()
+    DisclosureModel(n_citizens=N_CITIZENS, rng=0)
+    build = time.perf_counter() - start
+    return max(1, round((seconds - build) / per_step))
+
+
+def timed_sweep(spec, workers: int, executor=None) -> tuple[float, float]:
+    """(wall seconds of run_tasks, pool start-up seconds) for ``spec`` on ``workers``."""
+    tasks = build_tasks(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(Path(tmp) / "run", spec, task_table(tasks))
+        start = time.perf_counter()
+        own = executor is None
+        if own:
+            executor = process_pool(workers)
+            list(executor.map(abs, range(workers)))  # start every worker
+        startup = time.perf_counter() - start if own else 0.0
+        start = time.perf_counter()
+        try:
+            run_tasks(tasks, TaskRunner.from_spec(spec), executor,
+                      lambda r: store.record(r.index, r.frame, r.error, r.seconds), slots=workers)
+        finally:
+            if own:
+                stop_executor(executor, now=False)
+        return time.perf_counter() - start, startup
+
+
+def efficiency(seconds: float, n_tasks: int, workers: int) -> dict:
+    """Parallel efficiency for tasks of about ``seconds``."""
+    steps = calibrate(seconds)
+    spec = make_spec(steps, n_tasks)
+    one, start_one = timed_sweep(spec, 1)
+    many, start_many = timed_sweep(spec, workers)
+    return {"task_seconds": round(one / n_tasks, 3), "steps": steps, "tasks": n_tasks,
+            "t1": round(one, 2), "tw": round(many, 2),
+            "efficiency": round(one / (workers * many), 3),
+            "efficiency_with_startup": round((one + start_one) / (workers * (many + start_many)),
+                                             3),
+            "pool_startup_s": round(start_many, 2)}
+
+
+def noop(task):
+    """A task that does nothing (for the overhead)."""
+    return task.index
+
+
+def overhead(n_tasks: int) -> dict:
+    """Seconds per no-op task on one worker: process pool, Dask LocalCluster; Parquet write."""
+    spec = make_spec(1, n_tasks, n_citizens=50)
+    tasks = build_tasks(spec)
+    pool = process_pool(1)
+    list(pool.map(abs, range(2)))
+    start = time.perf_counter()
+    run_tasks(tasks, noop, pool, lambda r: None, slots=1)
+    pool_s = (time.perf_counter() - start) / n_tasks
+    stop_executor(pool, now=False)
+
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
+        executor = client.get_executor(pure=False)
+        run_tasks(tasks[:5], noop, executor, lambda r: None, slots=1)  # warm up
+        start = time.perf_counter()
+        run_tasks(tasks, noop, executor, lambda r: None, slots=1)
+        dask_s = (time.perf_counter() - start) / n_tasks
+
+    result = TaskRunner.from_spec(spec)(tasks[0])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(Path(tmp) / "run", spec, task_table(tasks))
+        start = time.perf_counter()
+        for task in tasks:
+            store.record(task.index, result.frame, None, 0.0)
+        write_s = (time.perf_counter() - start) / n_tasks
+    return {"process_pool_ms": round(1000 * pool_s, 2), "dask_local_ms": round(1000 * dask_s, 2),
+            "parquet_write_ms": round(1000 * write_s, 2)}
+
+
+def memory_child(n_tasks: int, workers: int) -> None:
+    """In a fresh process: a sweep of ``n_tasks`` tiny tasks; print the driver's peak RSS."""
+    spec = make_spec(2, n_tasks, n_citizens=50)
+    wall, _ = timed_sweep(spec, workers)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"tasks": n_tasks, "peak_mb": round(peak_mb, 1), "wall_s": round(wall, 2)}))
+
+
+def memory(counts: list[int], workers: int) -> list[dict]:
+    """Driver peak memory per task count, each in its own process."""
+    rows = []
+    for count in counts:
+        done = subprocess.run([sys.executable, __file__, "--memory-child", str(count),
+                               "--workers", str(workers)], capture_output=True, text=True,
+                              check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--quick", action="store_true", help="fewer tasks (a rough look)")
+    parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child is not None:
+        memory_child(args.memory_child, args.workers)
+        return
+    w = args.workers
+    scale = 1 if args.quick else 2
+    long_tasks = efficiency(1.0, 4 * w * scale, w)
+    short_tasks = efficiency(0.1, 20 * w * scale, w)
+    costs = overhead(100 * scale)
+    mem = memory([100, 400, 1600] if not args.quick else [50, 200], w)
+
+    print(f"parallel efficiency on {w} workers (warm pool; with pool start-up in brackets)")
+    print(f"{'task':>8} {'tasks':>6} {'T(1) s':>8} {'T(W) s':>8} {'E':>7} {'E+start':>8}  target")
+    for label, row, target in (("~1 s", long_tasks, 0.85), ("~0.1 s", short_tasks, 0.70)):
+        print(f"{label:>8} {row['tasks']:>6} {row['t1']:>8.2f} {row['tw']:>8.2f} "
+              f"{row['efficiency']:>7.3f} {row['efficiency_with_startup']:>8.3f}  >= {target} "
+              f"({'met' if row['efficiency'] >= target else 'NOT met'}; measured task "
+              f"{row['task_seconds']} s)")
+    print(f"per-task overhead: process pool {costs['process_pool_ms']} ms, Dask LocalCluster "
+          f"{costs['dask_local_ms']} ms, driver Parquet write {costs['parquet_write_ms']} ms")
+    print("driver peak memory: " + ", ".join(f"{m['tasks']} tasks {m['peak_mb']} MB"
+                                              for m in mem))
+    print(json.dumps({"workers": w, "task_1s": long_tasks, "task_0_1s": short_tasks,
+                      "overhead": costs, "memory": mem}))
+
+
+if __name__ == "__main__":
+    main()
