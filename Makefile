@@ -7,8 +7,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup clean
 
+# The default experiment: a sweep (resumes if interrupted), then its summary and figures
+# under results/incentives/<spec hash>/.
+SPEC := experiments/specs/incentives.toml
+
 run: $(STAMP)
-	$(VENV)/bin/datarovers run
+	$(VENV)/bin/datarovers sweep $(SPEC)
+	$(VENV)/bin/datarovers summarize $(SPEC)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup

@@ -92,9 +92,12 @@ def handle(args: argparse.Namespace) -> int:
     todo = [t for t in tasks if t.index not in finished]
     resume_hint = f"datarovers sweep {args.spec}" + (
         f" --results {args.results}" if args.results != DEFAULT_RESULTS_ROOT else "")
-    if finished:
+    if finished and todo:
         console.print(f"resuming {directory}: {len(finished)} of {len(tasks)} tasks already "
                       "finished")
+    elif not todo:
+        console.print(f"all {len(tasks)} tasks of this spec already finished in {directory} "
+                      "(nothing to run; move the directory away to run afresh)")
     workers = args.workers or default_workers()
     failed = 0
     if todo:

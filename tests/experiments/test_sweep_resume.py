@@ -140,7 +140,7 @@ def test_rerunning_a_finished_spec_runs_nothing(tiny_spec, tmp_path, capsys):
     before = finished_files(directory)
     assert sweep(tiny_spec, "--results", root) == 0
     assert finished_files(directory) == before
-    assert "resuming" in capsys.readouterr().err
+    assert "all 8 tasks of this spec already finished" in capsys.readouterr().err
 
 
 def test_a_changed_spec_gets_its_own_directory(tiny_spec, tmp_path):
