@@ -16,16 +16,20 @@ from rich.progress import (
 )
 
 from experiments.spec import SweepSpec, load_spec
-from experiments.storage import DEFAULT_RESULTS_ROOT, TASKS_DIR, RunStore, run_directory
+from experiments.storage import (
+    CONSOLIDATED,
+    DEFAULT_RESULTS_ROOT,
+    TASKS_DIR,
+    RunStore,
+    run_directory,
+)
 from experiments.sweep import (
     SweepStopped,
-    Task,
     TaskResult,
-    TaskRunner,
     build_tasks,
     default_workers,
     open_executor,
-    run_tasks,
+    run_sweep,
     stop_on_signals,
     task_table,
 )
@@ -102,32 +106,34 @@ def handle(args: argparse.Namespace) -> int:
     failed = 0
     if todo:
         try:
-            failed = execute(spec, todo, store, len(finished), console, workers=workers,
+            failed = execute(spec, store, len(finished), console, workers=workers,
                              cluster=args.cluster, local_cluster=args.local_cluster)
         except SweepStopped as stop:
-            store.end_session("interrupted")
             console.print(f"stopped by {stop}: {len(store.finished())} of {len(tasks)} tasks "
                           f"are saved in {directory}; to resume, run again: {resume_hint}")
             return 128 + stop.signum
+        if store.code_changed():
+            console.print("[yellow]warning:[/yellow] the code changed between sessions of this "
+                          "run (see sessions in manifest.json): its tasks come from different "
+                          "versions")
     if failed:
         report_failures(store, console)
-        store.end_session("failed")
         console.print(f"{len(store.failures())} of {len(tasks)} tasks failed (tracebacks in "
                       f"{store.manifest_path}); the {len(store.finished())} finished tasks are "
                       f"saved; fix the cause and run again to rerun the failed ones: "
                       f"{resume_hint}")
         return 1
-    path = store.consolidate()
-    if todo:
-        store.end_session("completed")
+    path = store.directory / CONSOLIDATED
+    if not path.exists():
+        store.consolidate()
     Console(soft_wrap=True).print(f"{len(tasks)} tasks finished: {path}\n"
                                   f"summarise with: datarovers summarize {directory}")
     return 0
 
 
-def execute(spec: SweepSpec, todo: list[Task], store: RunStore, already: int, console: Console,
-            *, workers: int, cluster: str | None, local_cluster: bool) -> int:
-    """Run ``todo`` with a progress bar; return how many tasks failed.
+def execute(spec: SweepSpec, store: RunStore, already: int, console: Console, *, workers: int,
+            cluster: str | None, local_cluster: bool) -> int:
+    """Run the unfinished tasks with a progress bar; return how many failed.
 
     Raises:
         SweepStopped: Ctrl-C or SIGTERM; every finished task is saved.
@@ -135,25 +141,18 @@ def execute(spec: SweepSpec, todo: list[Task], store: RunStore, already: int, co
     failed = 0
     with stop_on_signals(), open_executor(workers, cluster, local_cluster) as (executor, label,
                                                                                 slots):
-        store.begin_session(label, workers if cluster is None else None)
-        if store.code_changed():
-            console.print("[yellow]warning:[/yellow] the code changed since the previous session "
-                          "of this run (see sessions in manifest.json); tasks are mixed across "
-                          "versions")
-        runner = TaskRunner.from_spec(spec)
         with Progress(TextColumn(f"{spec.name}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
                       TextColumn("ETA"), TimeRemainingColumn(), console=console) as bar:
             progress = bar.add_task("tasks", total=spec.n_tasks, completed=already, failed=0)
 
-            def on_result(result: TaskResult) -> None:
+            def advance(result: TaskResult) -> None:
                 nonlocal failed
-                store.record(result.index, result.frame, result.error, result.seconds)
                 failed += result.error is not None
                 bar.update(progress, advance=1, failed=failed)
 
-            run_tasks(todo, runner, executor, on_result, slots=slots)
-    return failed
+            return run_sweep(spec, executor, store, slots=slots, label=label,
+                             workers=workers if cluster is None else None, on_result=advance)
 
 
 def report_failures(store: RunStore, console: Console, shown: int = 3) -> None:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.spec import SweepSpec
+from experiments.storage import RunStore
 from simulation import DisclosureModel, Params
 
 #: Attempts per task when the executor (not the model) fails: a lost worker, a dead process.
@@ -341,6 +342,61 @@ def run_tasks(tasks: Sequence[Task], runner: Callable[[Task], TaskResult], execu
     finally:
         for future in in_flight:
             future.cancel()
+
+
+def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots: int,
+              label: str = "executor", workers: int | None = None,
+              on_result: Callable[[TaskResult], None] | None = None) -> int:
+    """Run the unfinished tasks of ``spec`` on ``executor`` and record them in ``store``.
+
+    The manifest gets a new session, closed as ``completed`` (and ``results.parquet`` written),
+    ``failed`` or ``interrupted``. This is ``datarovers sweep`` without the command line::
+
+        spec = load_spec("experiments/specs/incentives.toml")
+        tasks = build_tasks(spec)
+        store = RunStore(run_directory(spec), spec, task_table(tasks))
+        with ProcessPoolExecutor(4) as pool:
+            failed = run_sweep(spec, pool, store, slots=4)
+
+    Args:
+        spec: The spec.
+        executor: Any ``concurrent.futures.Executor`` whose workers can import datarovers.
+        store: The spec's run directory.
+        slots: How many tasks the executor runs at once (sets how many are queued).
+        label: Description of the executor for the manifest.
+        workers: Number of workers for the manifest, if known.
+        on_result: Called with each result after it is recorded (progress bars).
+
+    Returns:
+        The number of tasks that failed in this session.
+
+    Raises:
+        KeyboardInterrupt: Including :class:`SweepStopped`; finished tasks are saved and the
+            session is closed as ``interrupted``.
+    """
+    finished = store.finished()
+    todo = [task for task in build_tasks(spec) if task.index not in finished]
+    store.begin_session(label, workers)
+    failed = 0
+
+    def record(result: TaskResult) -> None:
+        nonlocal failed
+        store.record(result.index, result.frame, result.error, result.seconds)
+        failed += result.error is not None
+        if on_result is not None:
+            on_result(result)
+
+    try:
+        run_tasks(todo, TaskRunner.from_spec(spec), executor, record, slots=slots)
+    except KeyboardInterrupt:
+        store.end_session("interrupted")
+        raise
+    if failed:
+        store.end_session("failed")
+    else:
+        store.consolidate()
+        store.end_session("completed")
+    return failed
 
 
 def default_workers() -> int:
