@@ -7,8 +7,6 @@ equation, the convention used for integer neighbour counts, and the published so
 References:
     Watts, D. J. (2002). A simple model of global cascades on random networks.
     PNAS 99(9), 5766-5771.
-    Gleeson, J. P. & Cahalane, D. J. (2007). Seed size strongly affects cascades on random
-    networks. Phys. Rev. E 75, 056103.
     Granovetter, M. (1978). Threshold models of collective behavior. AJS 83(6), 1420-1443.
     Grossman, S. J. (1981). The informational role of warranties and private disclosure about
     product quality. J. Law Econ. 24(3), 461-483.

@@ -273,18 +273,24 @@ def unraveling_model(n_types: int, n_citizens: int, rng: Any) -> DisclosureModel
 def unraveling_rounds(quick: bool) -> list[Check]:
     """Only the lowest of K types stays silent, after ceil(log2 K) rounds.
 
-    K are powers of two: then each round halves the silent types exactly. For other K the middle
-    type of an odd silent set sits exactly at the silent mean, a tie that floating-point
-    rounding may break either way (see docs/validation.md). Levels are balanced (N/K citizens
-    each), so the model is deterministic here.
+    Levels are balanced (N/K citizens each, N a multiple of every K), so the model is
+    deterministic here. The sharing rate at step t must be 1 - M_t/K with M_t the silent types
+    of :func:`experiments.theory.unraveling_silent_types`. When K does not divide a power of
+    two, an odd silent set has its middle type exactly at the silent mean, a tie that stays
+    silent (zero sharing cost, ties to not sharing). The K used here divide 300, so every type's
+    score is a whole number of points and these ties are exact in floating point, not left to
+    rounding.
     """
     checks: list[Check] = []
-    n_citizens = 1024 if quick else 4096
-    for index, n_types in enumerate((4, 16) if quick else (2, 4, 8, 16, 32, 64)):
+    n_citizens = 1200 if quick else 4800
+    types = (4, 10, 16) if quick else (2, 3, 4, 5, 8, 10, 12, 16, 32, 64, 100)
+    for index, n_types in enumerate(types):
         rounds = theory.unraveling_rounds(n_types)
         model = unraveling_model(n_types, n_citizens, seed_of(3, index, 0))
         model.run_for(rounds + 5)
         rate = model.dataframe()["sharing_rate"].to_numpy()
+        expected = np.array([1.0 - theory.unraveling_silent_types(n_types, t) / n_types
+                             for t in range(rate.size)])
         changed = np.flatnonzero(np.diff(rate) != 0)
         stable_after = int(changed[-1] + 1) if changed.size else 0
         pop = model.population
@@ -293,6 +299,9 @@ def unraveling_rounds(quick: bool) -> list[Check]:
         checks += [
             Check("unraveling", point, "rounds until sharing is stable", stable_after, 0.0,
                   rounds, 0.0, "ceil(log2 K)"),
+            Check("unraveling", point, "max |sharing rate(t) - (1 - M_t/K)|",
+                  float(np.max(np.abs(rate - expected))), 0.0, 0.0, 1e-12,
+                  "M_t -> ceil(M_t / 2) silent types per round"),
             Check("unraveling", point, "sharing rate of the lowest type",
                   float(pop.shares_score[lowest].mean()), 0.0, 0.0, 0.0, "lowest type silent"),
             Check("unraveling", point, "sharing rate of the other types",
