@@ -9,6 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from experiments.errors import UsageError
 from experiments.spec import load_spec
 from experiments.storage import DEFAULT_RESULTS_ROOT, run_directory
 from experiments.summarize import SweepResults, load_results, point_summary, write_report
@@ -30,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              f"{DEFAULT_RESULTS_ROOT})")
     parser.add_argument("--png", type=Path, default=None, metavar="DIR",
                         help="also write every figure as a static PNG into DIR")
+    parser.add_argument("--figure", action="append", default=None, metavar="NAME",
+                        dest="figures", help="with --png: only this figure, e.g. "
+                        "sharing_rate_over_time (repeatable; default every figure)")
     parser.set_defaults(handler=handle)
 
 
@@ -38,8 +42,10 @@ def handle(args: argparse.Namespace) -> int:
     run_dir = args.run
     if run_dir.is_file():
         run_dir = run_directory(load_spec(run_dir), args.results)
+    if args.figures and args.png is None:
+        raise UsageError("--figure: expected --png DIR as well (it selects the PNG images)")
     results = load_results(run_dir)
-    written = write_report(results, png_dir=args.png)
+    written = write_report(results, png_dir=args.png, png_figures=args.figures)
     console = Console()
     if not console.is_terminal:  # a log file: keep whole numbers rather than fit 80 columns
         console = Console(width=160)

@@ -23,12 +23,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 from scipy import stats
 
 from experiments.errors import UsageError
 from experiments.storage import MANIFEST, read_results
 
 SUMMARY_COLUMNS = ("n", "mean", "sd", "ci_low", "ci_high")
+#: Panels of an over-time figure at most (one per value of the second factor).
+MAX_PANELS = 6
+#: Legend entries at most; beyond, lines are told apart by colour and hover text.
+MAX_LEGEND = 12
 CONFIDENCE = 0.95
 
 
@@ -126,27 +131,70 @@ def series_summary(results: SweepResults) -> pd.DataFrame:
 
 def point_label(row: pd.Series | dict[str, Any], factors: Sequence[str]) -> str:
     """``bonus=0.1, skepticism=1`` for a legend."""
-    return ", ".join(f"{f}={row[f]:g}" if isinstance(row[f], float) else f"{f}={row[f]}"
-                     for f in factors) or "all runs"
+    return ", ".join(f"{f}={_value(row[f])}" for f in factors) or "all runs"
 
 
-def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
-    """Mean of ``outcome`` over time, one line per point, with its 95 % band."""
-    figure = go.Figure()
+def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
+                     max_panels: int = MAX_PANELS) -> go.Figure:
+    """Mean of ``outcome`` over time, one line per point, with its 95 % band.
+
+    Lines are coloured by the first factor (light to dark as it grows). With a second factor
+    of at most ``max_panels`` values, each of its values gets its own panel, so that a grid of
+    many points stays readable; otherwise all points share one panel.
+    """
     data = series[series["outcome"] == outcome]
-    for number, (point, rows) in enumerate(data.groupby("point", sort=True)):
-        label = point_label(rows.iloc[0], factors)
-        color = _color(number)
+    color_by = factors[0] if factors else None
+    facet_by = factors[1] if len(factors) > 1 else None
+    if facet_by is not None and data[facet_by].nunique() > max_panels:
+        facet_by = None
+    panels = sorted(data[facet_by].unique()) if facet_by else [None]
+    figure = make_subplots(rows=1, cols=len(panels), shared_yaxes=True,
+                           subplot_titles=[_value(v) for v in panels] if facet_by else None,
+                           horizontal_spacing=0.02)
+    shades = _shades(sorted(data[color_by].unique()) if color_by else [None])
+    legend_shown: set[Any] = set()
+    for _, rows in data.groupby("point", sort=True):
+        first = rows.iloc[0]
+        column = panels.index(first[facet_by]) + 1 if facet_by else 1
+        key = first[color_by] if color_by else None
+        color = shades[key]
+        others = [f for f in factors if f not in (color_by, facet_by)]
+        name = _value(key) if color_by else "all runs"
+        hover = point_label(first, factors)
         band_x = np.concatenate([rows["step"], rows["step"][::-1]])
         band_y = np.concatenate([rows["ci_high"], rows["ci_low"][::-1]])
         figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor=color,
-                                    opacity=0.15, line={"width": 0}, hoverinfo="skip",
-                                    legendgroup=str(point), showlegend=False))
-        figure.add_trace(go.Scatter(x=rows["step"], y=rows["mean"], mode="lines", name=label,
-                                    line={"color": color}, legendgroup=str(point)))
-    figure.update_layout(title=f"{outcome} over time (mean and 95 % CI over replications)",
-                         xaxis_title="step", yaxis_title=outcome, template="plotly_white")
+                                    opacity=0.2, line={"width": 0}, hoverinfo="skip",
+                                    legendgroup=str(key), showlegend=False), row=1, col=column)
+        show = key not in legend_shown and not others and len(shades) <= MAX_LEGEND
+        legend_shown.add(key)
+        figure.add_trace(go.Scatter(x=rows["step"], y=rows["mean"], mode="lines", name=name,
+                                    line={"color": color}, legendgroup=str(key),
+                                    showlegend=show, hovertext=hover,
+                                    hovertemplate="%{hovertext}<br>step %{x}: %{y:.4g}"
+                                                  "<extra></extra>"), row=1, col=column)
+    figure.update_xaxes(title_text="step")
+    figure.update_yaxes(title_text=outcome, col=1)
+    by = f"; colour: {color_by}" if color_by else ""
+    by += f"; panels: {facet_by}" if facet_by else ""
+    figure.update_layout(title=f"{outcome} over time (mean and 95 % CI over replications{by})",
+                         template="plotly_white", legend_title_text=color_by or "")
     return figure
+
+
+def _value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _shades(values: Sequence[Any]) -> dict[Any, str]:
+    """A colour per value: a light-to-dark sequential scale for ordered values."""
+    if len(values) == 1:
+        return {values[0]: _color(0)}
+    import plotly.colors
+
+    scale = plotly.colors.sample_colorscale("Viridis", [0.9 * i / (len(values) - 1)
+                                                        for i in range(len(values))])
+    return dict(zip(values, scale[::-1], strict=True))
 
 
 def figure_across_grid(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
@@ -176,11 +224,16 @@ def figure_heatmap(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -
         raise ValueError(f"factors: got {list(factors)}, expected exactly two for a heatmap")
     data = points[points["outcome"] == outcome]
     table = data.pivot_table(index=factors[1], columns=factors[0], values="mean")
-    figure = go.Figure(go.Heatmap(x=table.columns, y=table.index, z=table.to_numpy(),
-                                  colorbar={"title": outcome},
-                                  texttemplate="%{z:.2f}"))
+    figure = go.Figure(go.Heatmap(x=[f"{v:g}" if isinstance(v, float) else str(v)
+                                     for v in table.columns],
+                                  y=[f"{v:g}" if isinstance(v, float) else str(v)
+                                     for v in table.index],
+                                  z=table.to_numpy(), colorbar={"title": outcome},
+                                  colorscale="Viridis", texttemplate="%{z:.3g}"))
+    # Categorical axes: one equal cell per grid value, however the values are spaced.
+    figure.update_xaxes(type="category", title_text=factors[0])
+    figure.update_yaxes(type="category", title_text=factors[1])
     figure.update_layout(title=f"{outcome} at the last step (mean over replications)",
-                         xaxis_title=factors[0], yaxis_title=factors[1],
                          template="plotly_white")
     return figure
 
@@ -211,31 +264,44 @@ def figures(results: SweepResults, points: pd.DataFrame, series: pd.DataFrame
     return out
 
 
-def write_report(results: SweepResults, png_dir: Path | None = None) -> dict[str, Path]:
+def write_report(results: SweepResults, png_dir: Path | None = None,
+                 png_figures: Sequence[str] | None = None) -> dict[str, Path]:
     """Write ``summary.csv``, ``summary_timeseries.csv`` and ``figures/*.html`` into the run.
 
     Args:
         results: The run.
-        png_dir: Also write every figure as a static PNG here (kaleido; needs Chromium), named
+        png_dir: Also write figures as static PNG here (kaleido; needs Chromium), named
             ``<spec name>_<figure>.png``.
+        png_figures: Which figures (file stems such as ``sharing_rate_over_time``) to write as
+            PNG; default all.
 
     Returns:
         The written paths, by name.
+
+    Raises:
+        UsageError: A name in ``png_figures`` is not a figure of this run.
     """
     points, series = point_summary(results), series_summary(results)
+    made = figures(results, points, series)
+    wanted = list(made) if png_figures is None else list(png_figures)
+    unknown = [stem for stem in wanted if stem not in made]
+    if unknown:
+        raise UsageError(f"--figure {unknown[0]!r}: no such figure in this run; expected one of "
+                         + ", ".join(made))
     written = {"summary": results.directory / "summary.csv",
                "summary_timeseries": results.directory / "summary_timeseries.csv"}
     points.to_csv(written["summary"], index=False)
     series.to_csv(written["summary_timeseries"], index=False)
     figure_dir = results.directory / "figures"
     figure_dir.mkdir(exist_ok=True)
-    for stem, figure in figures(results, points, series).items():
+    for stem, figure in made.items():
         path = figure_dir / f"{stem}.html"
         figure.write_html(path, include_plotlyjs="directory")
         written[stem] = path
-        if png_dir is not None:
+        if png_dir is not None and stem in wanted:
             png_dir.mkdir(parents=True, exist_ok=True)
             image = png_dir / f"{results.manifest['name']}_{stem}.png"
-            figure.write_image(image, width=900, height=520)
+            wide = stem.endswith("_over_time") and len(results.factors) > 1
+            figure.write_image(image, width=1100 if wide else 800, height=450)
             written[f"{stem}.png"] = image
     return written

@@ -73,6 +73,10 @@ def test_figures_are_plotly_figures_built_from_saved_results(tiny_run):
     assert len(lines) == 4  # one per point, each with its band
     first = series[(series["point"] == 0) & (series["outcome"] == "sharing_rate")]
     np.testing.assert_array_equal(lines[0].y, first["mean"])
+    # one panel per inference_skepticism value, coloured by completeness_bonus
+    assert [a.text for a in over_time.layout.annotations] == ["0", "1"]
+    assert "panels: inference_skepticism" in over_time.layout.title.text
+    assert {lines[0].line.color, lines[1].line.color} != {lines[2].line.color}
     across = figure_across_grid(points, "gini_score", results.factors)
     assert len(across.data) == 2  # x = bonus, one line per skepticism value
     heat = figure_heatmap(points, "mean_disclosure", results.factors)
@@ -105,3 +109,16 @@ def test_summarize_of_a_directory_that_is_no_run_is_a_usage_error(tmp_path, caps
     assert "no manifest.json; expected a run directory" in capsys.readouterr().err
     with pytest.raises(UsageError, match=r"no manifest\.json"):
         load_results(tmp_path)
+
+
+def test_png_export_of_chosen_figures(tiny_run, tmp_path, capsys):
+    directory = tiny_run[1]
+    assert main(["summarize", str(directory), "--png", str(tmp_path / "png"),
+                 "--figure", "sharing_rate_heatmap"]) == 0
+    images = list((tmp_path / "png").iterdir())
+    assert [p.name for p in images] == ["tiny_sharing_rate_heatmap.png"]
+    assert images[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["summarize", str(directory), "--png", str(tmp_path / "png"),
+                 "--figure", "sharing_rate_heatmapp"]) == 2
+    assert "no such figure in this run; expected one of" in capsys.readouterr().err
+    assert main(["summarize", str(directory), "--figure", "sharing_rate_heatmap"]) == 2
