@@ -236,8 +236,14 @@ def open_executor(workers: int, cluster: str | None = None, local_cluster: bool 
 
     local = None
     if local_cluster:
-        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                             host="127.0.0.1", dashboard_address="127.0.0.1:0")
+        # Workers started while SIGINT is ignored keep ignoring it: Ctrl-C in the terminal
+        # then stops the sweep through the driver alone, without a traceback from each worker.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address="127.0.0.1:0")
+        finally:
+            signal.signal(signal.SIGINT, previous)
         client = Client(local)
         label = f"Dask LocalCluster ({workers} workers)"
     else:
