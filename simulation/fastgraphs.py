@@ -40,9 +40,9 @@ import numpy as np
 
 Edges = tuple[np.ndarray, np.ndarray]
 
-#: An event needing more fresh draws than this is treated as a bug, not waited for: with the
-#: size limits of the generators below the chance of reaching it is below 2**-64.
-_MAX_DRAWS = 64
+#: Draws kept in one array per level for all events; later draws (only events in small or
+#: dense graphs get that far) are kept per event.
+_DENSE_LEVELS = 8
 
 
 #: Draws after which an event is asked whether any draw could be acceptable at all.
@@ -162,8 +162,9 @@ class _DrawStreams:
     Event i draws uniformly from ``[0, highs[i])``; ``encode`` (default: identity) maps fresh
     draws to the values stored. ``level(l, events)`` is the l-th value of each listed event: the
     first call for a level draws it for the events asked for, later calls draw only the events
-    still missing. Which events
-    get a draw depends on earlier draws, but each draw is fresh, so every stream is i.i.d.
+    still missing. Which events get a draw depends on earlier draws, but each draw is fresh, so
+    every stream is i.i.d. The first ``_DENSE_LEVELS`` levels are arrays over all events; the
+    rare deeper draws are kept per event, so a few long streams cost no memory per event.
     """
 
     def __init__(self, highs: np.ndarray, rng: np.random.Generator, encode=None) -> None:
@@ -172,29 +173,47 @@ class _DrawStreams:
         self._encode = encode if encode is not None else (lambda draws: draws)
         self._levels: list[np.ndarray] = []
         self._drawn: list[np.ndarray] = []
+        self._deep: dict[int, list[int]] = {}
+
+    def _draw(self, events: np.ndarray) -> np.ndarray:
+        return self._encode(self._rng.integers(0, self._highs[events]))
 
     def level(self, lvl: int, events: np.ndarray) -> np.ndarray:
-        if lvl >= _MAX_DRAWS:
-            raise RuntimeError(f"fastgraphs: an event needed more than {_MAX_DRAWS} draws; "
-                               "the graph is too small or dense for the fast generator")
+        if lvl >= _DENSE_LEVELS:
+            deep = [self._deep.setdefault(e, []) for e in events.tolist()]
+            depth = lvl - _DENSE_LEVELS
+            missing = [i for i, draws in enumerate(deep) if len(draws) <= depth]
+            if missing:
+                # Streams are drawn in order, so a missing draw is always the next one.
+                fresh = self._draw(events[missing]).tolist()
+                for i, value in zip(missing, fresh, strict=True):
+                    deep[i].append(value)
+            return np.array([draws[depth] for draws in deep], dtype=np.int64)
         while len(self._levels) <= lvl:
             self._levels.append(np.empty(self._highs.size, dtype=np.int64))
             self._drawn.append(np.zeros(self._highs.size, dtype=bool))
         values, drawn = self._levels[lvl], self._drawn[lvl]
         missing = events[~drawn[events]]
         if missing.size:
-            values[missing] = self._encode(self._rng.integers(0, self._highs[missing]))
+            values[missing] = self._draw(missing)
             drawn[missing] = True
         return values[events]
 
     def drawn(self, lvl: int) -> tuple[np.ndarray, np.ndarray]:
-        """Values of level ``lvl`` and the mask of events that have drawn it."""
-        return self._levels[lvl], self._drawn[lvl]
+        """The events that have drawn level ``lvl`` and their values."""
+        if lvl >= _DENSE_LEVELS:
+            depth = lvl - _DENSE_LEVELS
+            pairs = [(e, d[depth]) for e, d in self._deep.items() if len(d) > depth]
+            return (np.array([e for e, _ in pairs], dtype=np.int64),
+                    np.array([v for _, v in pairs], dtype=np.int64))
+        events = np.flatnonzero(self._drawn[lvl])
+        return events, self._levels[lvl][events]
 
     @property
     def n_levels(self) -> int:
         """Number of levels drawn so far (for any event)."""
-        return len(self._levels)
+        return _DENSE_LEVELS + max(map(len, self._deep.values())) if self._deep else len(
+            self._levels)
 
 
 def _first_acceptable(streams: _DrawStreams, events: np.ndarray, acceptable,
@@ -212,7 +231,7 @@ def _first_acceptable(streams: _DrawStreams, events: np.ndarray, acceptable,
     pending = np.arange(events.size)
     lvl = 0
     while pending.size:
-        if exhausted is not None and lvl >= _EXHAUSTION_CHECK:
+        if exhausted is not None and lvl == _EXHAUSTION_CHECK:
             stuck = exhausted(events[pending])
             chosen[pending[stuck]] = -1
             level_of[pending[stuck]] = lvl
@@ -228,13 +247,43 @@ def _first_acceptable(streams: _DrawStreams, events: np.ndarray, acceptable,
     return chosen, level_of
 
 
-def _earliest_by_key(keys: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys (sorted) and, for each, the smallest time with that key."""
-    order = np.lexsort((times, keys))
-    sorted_keys = keys[order]
-    first = np.ones(sorted_keys.size, dtype=bool)
-    first[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    return sorted_keys[first], times[order][first]
+class _EdgeTimes:
+    """Edges added so far with the time each was added, sorted by key then time.
+
+    ``earliest_before(key, time)`` tells whether an edge with that key was added before
+    ``time``. Built with one sort; later rounds of the fixed-point iteration change few
+    entries and patch the arrays instead of sorting again.
+    """
+
+    def __init__(self, keys: np.ndarray, times: np.ndarray) -> None:
+        # times are increasing, so a stable sort by key keeps the earliest of equal keys first.
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.times = keys[order], times[order]
+
+    def present_before(self, keys: np.ndarray, times: np.ndarray) -> np.ndarray:
+        if not self.keys.size:
+            return np.zeros(keys.size, dtype=bool)
+        pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        return (self.keys[pos] == keys) & (self.times[pos] < times)
+
+    def patch(self, old_keys: np.ndarray, old_times: np.ndarray, new_keys: np.ndarray,
+              new_times: np.ndarray) -> None:
+        """Remove the (key, time) entries ``old_*`` and add ``new_*`` (a few of each)."""
+        drop = []
+        for key, time in zip(old_keys.tolist(), old_times.tolist(), strict=True):
+            pos = int(np.searchsorted(self.keys, key))
+            while self.times[pos] != time:
+                pos += 1
+            drop.append(pos)
+        self.keys, self.times = np.delete(self.keys, drop), np.delete(self.times, drop)
+        order = np.lexsort((new_times, new_keys))
+        new_keys, new_times = new_keys[order], new_times[order]
+        lo = np.searchsorted(self.keys, new_keys, side="left")
+        hi = np.searchsorted(self.keys, new_keys, side="right")
+        at = [a + int(np.searchsorted(self.times[a:b], t))
+              for a, b, t in zip(lo.tolist(), hi.tolist(), new_times.tolist(), strict=True)]
+        self.keys = np.insert(self.keys, at, new_keys)
+        self.times = np.insert(self.times, at, new_times)
 
 
 def watts_strogatz_edges(n: int, k: int, prob: float, rng: np.random.Generator) -> Edges:
@@ -267,71 +316,89 @@ def watts_strogatz_edges(n: int, k: int, prob: float, rng: np.random.Generator) 
     events = bernoulli_positions(n * half, prob, rng)
     source = events % n
     streams = _DrawStreams(np.full(events.size, n, dtype=np.int64), rng)
+    # chosen: the new end of each event's edge, -1 if skipped, -2 before the first sweep
+    # (assumed rewired, so the first sweep sees the lattice edges of earlier events removed).
     chosen = np.full(events.size, -2, dtype=np.int64)
+    level_of = np.zeros(events.size, dtype=np.int64)
+    rewired = np.zeros(n * half, dtype=bool)
+    rewired[events] = True
+    # Edges added by rewiring are never removed (an edge to be rewired later is still in the
+    # graph, so no event can choose it), so "added before t" decides presence.
+    added = _EdgeTimes(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+
+    def pair_key(u: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return np.minimum(u, w) * n + np.maximum(u, w)
+
+    def lattice_edge_present(u: np.ndarray, w: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """Is the lattice edge {u, w} (if any) in the graph when event ``time`` runs?"""
+        offset = (w - u) % n
+        forward = (offset >= 1) & (offset <= half)
+        lattice = forward | (offset >= n - half) & (offset <= n - 1)
+        # The lattice edge {u, w} is removed by its own event, if that event rewires it.
+        own_event = np.where(forward, (offset - 1) * n + u, (n - offset - 1) * n + w)
+        own_event = np.where(lattice, own_event, 0)
+        return lattice & ((own_event >= time) | ~rewired[own_event])
+
+    def linked(u: np.ndarray, w: np.ndarray, time: np.ndarray) -> np.ndarray:
+        return lattice_edge_present(u, w, time) | added.present_before(pair_key(u, w), time)
+
+    def acceptable(idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return (w != source[idx]) & ~linked(source[idx], w, events[idx])
+
+    def exhausted(idx: np.ndarray) -> np.ndarray:
+        """Is the source linked to every other node? (only in tiny graphs; one by one)."""
+        others = np.arange(n)
+        return np.array([linked(np.full(n, source[e]), others, np.full(n, events[e])).sum()
+                         >= n - 1 for e in idx], dtype=bool)
+
+    pending = np.arange(events.size)
     while True:
-        # Edges added by rewiring are never removed (an edge to be rewired later is still
-        # in the graph, so no event can choose it), so "added before t" decides presence.
-        done = chosen >= 0
-        rewired = np.zeros(n * half, dtype=bool)
-        rewired[events[done]] = True
-        lo = np.minimum(source[done], chosen[done])
-        hi = np.maximum(source[done], chosen[done])
-        added_keys, added_times = _earliest_by_key(lo * n + hi, events[done])
-
-        def lattice_edge_present(u: np.ndarray, w: np.ndarray, time: np.ndarray,
-                                 rewired=rewired) -> np.ndarray:
-            """Is the lattice edge {u, w} (if any) in the graph when event ``time`` runs?"""
-            offset = (w - u) % n
-            forward = (offset >= 1) & (offset <= half)
-            lattice = forward | (offset >= n - half) & (offset <= n - 1)
-            # The lattice edge {u, w} is removed by its own event, if that event rewires it.
-            own_event = np.where(forward, (offset - 1) * n + u, (n - offset - 1) * n + w)
-            own_event = np.where(lattice, own_event, 0)
-            return lattice & ((own_event >= time) | ~rewired[own_event])
-
-        def added_edge_present(u: np.ndarray, w: np.ndarray, time: np.ndarray,
-                               added_keys=added_keys, added_times=added_times) -> np.ndarray:
-            """Was {u, w} added by a rewiring event before ``time``?"""
-            if not added_keys.size:
-                return np.zeros(u.size, dtype=bool)
-            key = np.minimum(u, w) * n + np.maximum(u, w)
-            pos = np.minimum(np.searchsorted(added_keys, key), added_keys.size - 1)
-            return (added_keys[pos] == key) & (added_times[pos] < time)
-
-        def acceptable(idx: np.ndarray, w: np.ndarray, lattice_edge_present=lattice_edge_present,
-                       added_edge_present=added_edge_present) -> np.ndarray:
-            u, time = source[idx], events[idx]
-            return ((w != u) & ~lattice_edge_present(u, w, time)
-                    & ~added_edge_present(u, w, time))
-
-        def exhausted(idx: np.ndarray, lattice_edge_present=lattice_edge_present,
-                      added_edge_present=added_edge_present) -> np.ndarray:
-            """Is the source linked to every other node? (only in tiny graphs; one by one)."""
-            others = np.arange(n)
-            full = np.zeros(idx.size, dtype=bool)
-            for i, event in enumerate(idx):
-                u = np.full(n, source[event])
-                time = np.full(n, events[event])
-                linked = lattice_edge_present(u, others, time) | added_edge_present(
-                    u, others, time)
-                full[i] = linked.sum() >= n - 1
-            return full
-
-        new_chosen, _ = _first_acceptable(streams, np.arange(events.size), acceptable,
-                                          exhausted)
-        if np.array_equal(new_chosen, chosen):
+        new_chosen, new_level = _first_acceptable(streams, pending, acceptable, exhausted)
+        moved = pending[new_chosen != chosen[pending]]
+        old_chosen = chosen[moved]
+        chosen[pending], level_of[pending] = new_chosen, new_level
+        if not moved.size:
             break
-        chosen = new_chosen
+        skips_changed = np.any((old_chosen == -1) != (chosen[moved] == -1))
+        rewired[events[moved]] = chosen[moved] != -1
+        was, now = old_chosen >= 0, chosen[moved] >= 0
+        if moved.size > 1000 or not added.keys.size:
+            done = chosen >= 0
+            added = _EdgeTimes(pair_key(source[done], chosen[done]), events[done])
+        else:
+            added.patch(pair_key(source[moved][was], old_chosen[was]), events[moved][was],
+                        pair_key(source[moved][now], chosen[moved][now]), events[moved][now])
+        if skips_changed:  # pragma: no cover - graphs of a few nodes: examine everything again
+            pending = np.arange(events.size)
+            continue
+        # Only added edges changed. An event must be examined again if its accepted draw is
+        # now blocked by an added edge; an event that rejected draws may have rejected one for
+        # an added edge that is gone, so examine those too (a draw is rejected with
+        # probability about k/n, so they are few).
+        done = chosen >= 0
+        blocked = np.zeros(events.size, dtype=bool)
+        blocked[done] = added.present_before(pair_key(source[done], chosen[done]), events[done])
+        pending = np.flatnonzero(blocked | (level_of > 0))
 
+    # Lattice edges that stayed, one offset j at a time, straight into the output arrays.
     dtype = _index_dtype(n)
     done = chosen >= 0
-    rewired = np.zeros(n * half, dtype=bool)
-    rewired[events[done]] = True
-    kept = np.flatnonzero(~rewired)
-    lattice_src = kept % n
-    lattice_dst = (lattice_src + kept // n + 1) % n
-    src = np.concatenate([lattice_src, source[done]]).astype(dtype)
-    dst = np.concatenate([lattice_dst, chosen[done]]).astype(dtype)
+    rewired = np.zeros((half, n), dtype=bool)
+    rewired.reshape(-1)[events[done]] = True
+    n_kept = n * half - int(done.sum())
+    src = np.empty(n_kept + int(done.sum()), dtype=dtype)
+    dst = np.empty_like(src)
+    nodes = np.arange(n, dtype=dtype)
+    filled = 0
+    for j in range(1, half + 1):
+        kept = nodes[~rewired[j - 1]]
+        end = filled + kept.size
+        src[filled:end] = kept
+        np.add(kept, j, out=dst[filled:end])
+        dst[filled:end][dst[filled:end] >= n] -= n
+        filled = end
+    src[filled:] = source[done]
+    dst[filled:] = chosen[done]
     return src, dst
 
 
@@ -417,9 +484,9 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> Edges:
         targets = new_targets
         suspect = np.repeat(changed.reshape(n_new, m).any(axis=1), m)
         for lvl in range(streams.n_levels):
-            codes, drawn = streams.drawn(lvl)
-            scanned = drawn & (level_of >= lvl) & (codes >= 0)
-            suspect |= scanned & changed[np.where(scanned, codes, 0)]
+            slot, codes = streams.drawn(lvl)
+            scanned = (level_of[slot] >= lvl) & (codes >= 0)
+            suspect[slot[scanned]] |= changed[codes[scanned]]
         pending = np.flatnonzero(suspect)
     targets = targets.reshape(n_new, m)
     src = np.concatenate([star_src, np.repeat(new_nodes, m)])
