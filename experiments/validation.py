@@ -115,6 +115,11 @@ THRESHOLD_BASE: dict[str, Any] = {
 }
 
 
+def engine_label(engine: str) -> str:
+    """Suffix of a point run on the per-agent engine (the vectorised engine is the default)."""
+    return "" if engine == "vectorized" else f", engine={engine}"
+
+
 # --- 1. Watts (2002) ----------------------------------------------------------------------------
 
 WATTS_PHI = 0.18
@@ -204,9 +209,15 @@ def granovetter_thresholds(quick: bool) -> list[Check]:
     uniform = np.arange(GRANOVETTER_N, dtype=float)
     moved = uniform.copy()
     moved[1] = 2.0
-    for label, values in (("thresholds 0..99", uniform), ("threshold 1 moved to 2", moved)):
-        model = _granovetter_model(seed_of(2, 0, 0), threshold_values=tuple(values))
-        checks.append(Check("granovetter_1978", label, "adopters",
+    examples = [("thresholds 0..99", uniform, "vectorized"),
+                ("threshold 1 moved to 2", moved, "vectorized")]
+    if not quick:
+        examples += [("thresholds 0..99", uniform, "agents"),
+                     ("threshold 1 moved to 2", moved, "agents")]
+    for label, values, engine in examples:
+        model = _granovetter_model(seed_of(2, 0, 0), threshold_values=tuple(values),
+                                   engine=engine)
+        checks.append(Check("granovetter_1978", label + engine_label(engine), "adopters",
                             _equilibrium_adopters(model), 0.0,
                             theory.granovetter_equilibrium(values), 0.0,
                             "Granovetter 1978: 100, and 1 after the move"))
@@ -256,7 +267,8 @@ def granovetter_thresholds(quick: bool) -> list[Check]:
 
 # --- 3. Unraveling (Grossman 1981; Milgrom 1981) ------------------------------------------------
 
-def unraveling_model(n_types: int, n_citizens: int, rng: Any) -> DisclosureModel:
+def unraveling_model(n_types: int, n_citizens: int, rng: Any, engine: str = "vectorized"
+                     ) -> DisclosureModel:
     """Scores from K equally frequent behaviour levels only; sharing driven by standing alone.
 
     No category is scored (w_k = 0, w_b = 1), so s = 350 + 600 (j + 0.5)/K; the only motive is
@@ -267,7 +279,7 @@ def unraveling_model(n_types: int, n_citizens: int, rng: Any) -> DisclosureModel
         rng=rng, n_citizens=n_citizens, behaviour_levels=n_types, behaviour_weight=1.0,
         weights=(0.0,) * 6, score_value=0.0, benefits=(0.0, 0.0, 0.0, 0.0), status_weight=1.0,
         dating_weight=0.0, sharing_cost=0.0, inference_skepticism=1.0, initial_sharing=0.0,
-        initial_disclosure=0.0, data_correlation=0.0, revision_rate=1.0)
+        initial_disclosure=0.0, data_correlation=0.0, revision_rate=1.0, engine=engine)
 
 
 def unraveling_rounds(quick: bool) -> list[Check]:
@@ -279,14 +291,18 @@ def unraveling_rounds(quick: bool) -> list[Check]:
     two, an odd silent set has its middle type exactly at the silent mean, a tie that stays
     silent (zero sharing cost, ties to not sharing). The K used here divide 300, so every type's
     score is a whole number of points and these ties are exact in floating point, not left to
-    rounding.
+    rounding. The full run repeats K = 10 on the per-agent engine.
     """
     checks: list[Check] = []
-    n_citizens = 1200 if quick else 4800
-    types = (4, 10, 16) if quick else (2, 3, 4, 5, 8, 10, 12, 16, 32, 64, 100)
-    for index, n_types in enumerate(types):
+    if quick:
+        points = [(n_types, 1200, "vectorized") for n_types in (4, 10, 16)]
+    else:
+        points = [(n_types, 4800, "vectorized")
+                  for n_types in (2, 3, 4, 5, 8, 10, 12, 16, 32, 64, 100)]
+        points.append((10, 1200, "agents"))
+    for index, (n_types, n_citizens, engine) in enumerate(points):
         rounds = theory.unraveling_rounds(n_types)
-        model = unraveling_model(n_types, n_citizens, seed_of(3, index, 0))
+        model = unraveling_model(n_types, n_citizens, seed_of(3, index, 0), engine)
         model.run_for(rounds + 5)
         rate = model.dataframe()["sharing_rate"].to_numpy()
         expected = np.array([1.0 - theory.unraveling_silent_types(n_types, t) / n_types
@@ -295,7 +311,7 @@ def unraveling_rounds(quick: bool) -> list[Check]:
         stable_after = int(changed[-1] + 1) if changed.size else 0
         pop = model.population
         lowest = pop.behaviour == pop.behaviour.min()
-        point = f"K={n_types}, N={n_citizens}"
+        point = f"K={n_types}, N={n_citizens}{engine_label(engine)}"
         checks += [
             Check("unraveling", point, "rounds until sharing is stable", stable_after, 0.0,
                   rounds, 0.0, "ceil(log2 K)"),
@@ -403,11 +419,12 @@ def leakage_formula_check(quick: bool) -> list[Check]:
 
 # --- 6. Complex contagion (Centola & Macy 2007) -------------------------------------------------
 
-def ring_model(n_citizens: int, n_seeds: int, rng: Any) -> DisclosureModel:
+def ring_model(n_citizens: int, n_seeds: int, rng: Any, engine: str = "vectorized"
+               ) -> DisclosureModel:
     """The ring of Centola & Macy: k = 4 lattice, absolute threshold 2, consecutive seeds."""
     return DisclosureModel(THRESHOLD_BASE, rng=rng, network="ring_lattice", mean_degree=4,
                            n_citizens=n_citizens, threshold_kind="count", threshold_mean=2.0,
-                           n_seeds=n_seeds, seed_placement="consecutive")
+                           n_seeds=n_seeds, seed_placement="consecutive", engine=engine)
 
 
 def complex_contagion(quick: bool) -> list[Check]:
@@ -417,20 +434,25 @@ def complex_contagion(quick: bool) -> list[Check]:
     (:func:`experiments.theory.ring_adopters`).
 
     Also checks the arc grows by exactly two citizens a step, and the negative control: a single
-    seed never spreads (a complex contagion needs two contacts).
+    seed never spreads (a complex contagion needs two contacts). Some sizes are repeated on the
+    per-agent engine.
     """
     checks: list[Check] = []
-    for index, n in enumerate((20, 101) if quick else (20, 100, 101, 1000)):
-        model = ring_model(n, 2, seed_of(6, index, 0))
+    points = [(20, "vectorized"), (101, "vectorized"), (20, "agents")] if quick else \
+        [(20, "vectorized"), (100, "vectorized"), (101, "vectorized"), (1000, "vectorized"),
+         (100, "agents"), (101, "agents")]
+    for index, (n, engine) in enumerate(points):
+        model = ring_model(n, 2, seed_of(6, index, 0), engine)
+        point = f"N={n}, 2 adjacent seeds{engine_label(engine)}"
         steps = run_to_rest(model, n)
         adopters = np.rint(model.dataframe()["cascade_size"].to_numpy() * n)
         expected = np.array([theory.ring_adopters(n, t) for t in range(adopters.size)])
         checks += [
-            Check("complex_contagion", f"N={n}, 2 adjacent seeds", "steps until all adopt",
+            Check("complex_contagion", point, "steps until all adopt",
                   steps, 0.0, theory.ring_steps_to_full(n), 0.0, "floor((N - 2)/2)"),
-            Check("complex_contagion", f"N={n}, 2 adjacent seeds", "final cascade size",
+            Check("complex_contagion", point, "final cascade size",
                   model.outputs["cascade_size"], 0.0, 1.0, 0.0, "everyone adopts"),
-            Check("complex_contagion", f"N={n}, 2 adjacent seeds",
+            Check("complex_contagion", point,
                   "max |adopters(t) - (2 + 2t)|",
                   float(np.max(np.abs(adopters - expected))), 0.0, 0.0, 0.0,
                   "the arc grows by 2 a step (N when <= 1 is left)"),
