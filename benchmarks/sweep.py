@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -142,9 +143,12 @@ def overhead(n_tasks: int) -> dict:
 def memory_child(n_tasks: int, workers: int) -> None:
     """In a fresh process: a sweep of ``n_tasks`` tiny tasks; print the driver's peak RSS."""
     spec = make_spec(2, n_tasks, n_citizens=50)
+    TaskRunner.from_spec(spec)(build_tasks(spec)[0])  # imports and first model, before timing
+    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     wall, _ = timed_sweep(spec, workers)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"tasks": n_tasks, "peak_mb": round(peak_mb, 1), "wall_s": round(wall, 2)}))
+    print(json.dumps({"tasks": n_tasks, "peak_mb": round(peak_mb, 1),
+                      "growth_mb": round(peak_mb - baseline_mb, 1), "wall_s": round(wall, 2)}))
 
 
 def memory(counts: list[int], workers: int) -> list[dict]:
@@ -168,6 +172,7 @@ def main() -> None:
         memory_child(args.memory_child, args.workers)
         return
     w = args.workers
+    load_before = os.getloadavg()[0]
     scale = 1 if args.quick else 2
     long_tasks = efficiency(1.0, 4 * w * scale, w)
     short_tasks = efficiency(0.1, 20 * w * scale, w)
@@ -183,10 +188,13 @@ def main() -> None:
               f"{row['task_seconds']} s)")
     print(f"per-task overhead: process pool {costs['process_pool_ms']} ms, Dask LocalCluster "
           f"{costs['dask_local_ms']} ms, driver Parquet write {costs['parquet_write_ms']} ms")
-    print("driver peak memory: " + ", ".join(f"{m['tasks']} tasks {m['peak_mb']} MB"
-                                              for m in mem))
-    print(json.dumps({"workers": w, "task_1s": long_tasks, "task_0_1s": short_tasks,
-                      "overhead": costs, "memory": mem}))
+    print("driver peak memory (growth during the sweep): " + ", ".join(
+        f"{m['tasks']} tasks {m['peak_mb']} MB (+{m['growth_mb']})" for m in mem))
+    print(f"load average (1 min) before and after: {load_before:.2f}, "
+          f"{os.getloadavg()[0]:.2f} (other processes on the machine lower E)")
+    print(json.dumps({"workers": w, "load_before": round(load_before, 2),
+                      "load_after": round(os.getloadavg()[0], 2), "task_1s": long_tasks,
+                      "task_0_1s": short_tasks, "overhead": costs, "memory": mem}))
 
 
 if __name__ == "__main__":
