@@ -73,7 +73,7 @@ def finished_files(directory: Path) -> dict[str, tuple[int, int]]:
             for p in (directory / "tasks").glob("task-*.parquet")}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> pd.DataFrame:
     """The dataset of an uninterrupted run of RESUMABLE."""
     tmp = tmp_path_factory.mktemp("reference")
