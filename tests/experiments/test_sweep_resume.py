@@ -185,3 +185,20 @@ def test_unwritable_results_root_on_the_command_line_exits_2(tiny_spec, tmp_path
     blocker.write_text("x\n")
     assert sweep(tiny_spec, "--results", blocker) == 2
     assert "cannot write there" in capsys.readouterr().err
+
+
+def test_sessions_on_different_code_are_flagged(tiny_spec, tmp_path, monkeypatch):
+    import experiments.storage as storage
+
+    spec = load_spec(tiny_spec)
+    store = RunStore(run_directory(spec, tmp_path), spec, task_table(build_tasks(spec)))
+    commits = iter(["aaa", "aaa", "bbb"])
+    monkeypatch.setattr(storage, "environment",
+                        lambda: {"git": {"commit": next(commits), "dirty": False}})
+    store.begin_session("test", 1)
+    assert not store.code_changed()  # a first session has nothing to differ from
+    store.begin_session("test", 1)
+    assert not store.code_changed()  # same clean commit
+    store.begin_session("test", 1)
+    assert store.code_changed()
+    assert [s["git"]["commit"] for s in store.manifest["sessions"]] == ["aaa", "aaa", "bbb"]
