@@ -102,6 +102,10 @@ def handle(args: argparse.Namespace) -> int:
     elif not todo:
         console.print(f"all {len(tasks)} tasks of this spec already finished in {directory} "
                       "(nothing to run; move the directory away to run afresh)")
+        changed = store.code_now_differs()
+        if changed:
+            console.print(f"[yellow]note:[/yellow] {changed}; move the directory away to "
+                          "recompute with the current code")
     workers = args.workers or default_workers()
     failed = 0
     if todo:

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UsageError
-from experiments.provenance import REPO_ROOT, environment, now
+from experiments.provenance import REPO_ROOT, environment, git_state, now
 from experiments.spec import SweepSpec
 
 DEFAULT_RESULTS_ROOT = REPO_ROOT / "results"
@@ -179,6 +179,22 @@ class RunStore:
         before, current = sessions[-2]["git"], sessions[-1]["git"]
         return before["commit"] != current["commit"] or bool(current["dirty"]) or bool(
             before["dirty"])
+
+    def code_now_differs(self) -> str | None:
+        """If the code now differs from that of the last session, a sentence saying how."""
+        sessions = self.manifest["sessions"]
+        if not sessions:
+            return None
+        before, current = sessions[-1]["git"], git_state()
+        if before["commit"] == current["commit"] and not before["dirty"] and not current["dirty"]:
+            return None
+
+        def describe(state: dict[str, Any]) -> str:
+            commit = (state["commit"] or "unknown")[:10]
+            return commit + (" with uncommitted changes" if state["dirty"] else "")
+
+        return (f"these results were computed with commit {describe(before)}; the code is now "
+                f"at {describe(current)}")
 
     def record(self, index: int, frame: pd.DataFrame | None, error: str | None,
                seconds: float) -> None:

@@ -202,3 +202,20 @@ def test_sessions_on_different_code_are_flagged(tiny_spec, tmp_path, monkeypatch
     store.begin_session("test", 1)
     assert store.code_changed()
     assert [s["git"]["commit"] for s in store.manifest["sessions"]] == ["aaa", "aaa", "bbb"]
+
+
+def test_finished_results_from_other_code_are_pointed_out(tiny_spec, tmp_path, monkeypatch):
+    import experiments.storage as storage
+
+    spec = load_spec(tiny_spec)
+    store = RunStore(run_directory(spec, tmp_path), spec, task_table(build_tasks(spec)))
+    assert store.code_now_differs() is None  # never run
+    monkeypatch.setattr(storage, "environment",
+                        lambda: {"git": {"commit": "a" * 40, "dirty": False}})
+    store.begin_session("test", 1)
+    monkeypatch.setattr(storage, "git_state", lambda: {"commit": "a" * 40, "dirty": False})
+    assert store.code_now_differs() is None
+    monkeypatch.setattr(storage, "git_state", lambda: {"commit": "b" * 40, "dirty": True})
+    assert store.code_now_differs() == (
+        "these results were computed with commit aaaaaaaaaa; the code is now at bbbbbbbbbb "
+        "with uncommitted changes")
