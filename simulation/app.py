@@ -21,6 +21,7 @@ check" frame in development mode) are switched off when this module is imported.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -116,6 +117,11 @@ def parse_seed(seed: Any) -> int | None:
     return int(text)
 
 
+def to_json(value: Any) -> str:
+    """Compact JSON, as sent to the browser."""
+    return json.dumps(value, separators=(",", ":"))
+
+
 # --- the network drawing -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class NetworkDrawing:
@@ -124,17 +130,20 @@ class NetworkDrawing:
     Attributes:
         nodes: Indices of the drawn citizens (all of them up to :data:`DRAW_LIMIT`).
         x, y: Their positions, rounded to 4 decimals, in [-1, 1].
-        edge_x, edge_y: Segment coordinates of the edges among drawn citizens, ``None``
-            between segments (plotly's way of drawing many lines as one trace).
+        edges: Pairs (row, column) of positions in ``nodes`` linked by an edge, shape (m, 2).
         n_total: Number of citizens in the model.
     """
 
     nodes: np.ndarray
     x: list[float]
     y: list[float]
-    edge_x: list[float | None]
-    edge_y: list[float | None]
+    edges: np.ndarray
     n_total: int
+
+    @cached_property
+    def backdrop_json(self) -> str:
+        """The edges as plotly layout JSON, made once (the browser keeps it across steps)."""
+        return to_json(network_backdrop(self))
 
     @property
     def sampled(self) -> bool:
@@ -226,13 +235,8 @@ def network_drawing(adjacency: sp.csr_array, limit: int = DRAW_LIMIT,
     sub = adjacency[nodes][:, nodes]
     pos = np.round(force_layout(sub, rng).astype(np.float64), 4)
     coo = sp.triu(sub, k=1).tocoo()
-    segments = np.full((coo.nnz, 3, 2), np.nan)
-    segments[:, 0] = pos[coo.row]
-    segments[:, 1] = pos[coo.col]
-    flat = segments.reshape(-1, 2)
-    edge_x = [None if np.isnan(v) else v for v in flat[:, 0].tolist()]
-    edge_y = [None if np.isnan(v) else v for v in flat[:, 1].tolist()]
-    return NetworkDrawing(nodes, pos[:, 0].tolist(), pos[:, 1].tolist(), edge_x, edge_y,
+    edges = np.column_stack([coo.row, coo.col]).astype(np.int64)
+    return NetworkDrawing(nodes, pos[:, 0].tolist(), pos[:, 1].tolist(), edges,
                           adjacency.shape[0])
 
 
@@ -248,18 +252,33 @@ def disclosure_share(model: DisclosureModel) -> np.ndarray:
     return model.population.disclosed[:, _scored(model.params)].mean(axis=1)
 
 
-def _layout(title: str, step: int, **extra: Any) -> dict[str, Any]:
-    """Common plot layout; ``datarevision`` carries the step, for the browser tests."""
-    return {"title": {"text": title, "font": {"size": 14}}, "height": PLOT_HEIGHT,
-            "margin": {"l": 50, "r": 20, "t": 40, "b": 40}, "datarevision": step,
-            "legend": {"orientation": "h", "y": -0.12}, "template": "plotly_white", **extra}
+def _figure(model: DisclosureModel, data: list[dict[str, Any]], title: str,
+            **layout: Any) -> dict[str, Any]:
+    """A plotly figure spec with the common layout, plus ``step``: the model step it shows.
+
+    ``step`` is not a plotly property: the browser copies it into the plot's ``data-revision``
+    attribute once drawn, which the browser tests and the benchmark wait for. (Plotly's own
+    ``layout.datarevision`` would do, but it makes ``Plotly.react`` recompute every trace,
+    the network's static edges included.)
+    """
+    return {"data": data, "step": model.steps,
+            "layout": {"title": {"text": title, "font": {"size": 14}}, "height": PLOT_HEIGHT,
+                       "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+                       "legend": {"orientation": "h", "y": -0.12}, "template": "plotly_white",
+                       **layout}}
 
 
-def network_edges(drawing: NetworkDrawing) -> list[dict[str, Any]]:
-    """The static edge trace (sent to the browser once per model)."""
-    return [{"type": "scatter", "mode": "lines", "x": drawing.edge_x, "y": drawing.edge_y,
-             "line": {"width": 0.5, "color": "rgba(110,110,110,0.45)"}, "hoverinfo": "skip",
-             "showlegend": False, "name": "friendship"}]
+def network_backdrop(drawing: NetworkDrawing) -> dict[str, Any]:
+    """The friendships as one SVG path in a layout shape, under the citizens' markers.
+
+    One path element rather than a line trace: plotly draws a trace with gaps as one element
+    per segment, and thousands of elements made every redraw of the node colours slow
+    (about twice the time of the whole redraw, measured in headless Chromium).
+    """
+    x, y = drawing.x, drawing.y
+    path = "".join(f"M{x[i]},{y[i]}L{x[j]},{y[j]}" for i, j in drawing.edges.tolist())
+    return {"shapes": [{"type": "path", "path": path, "layer": "below", "xref": "x",
+                        "yref": "y", "line": {"width": 0.5, "color": "rgba(110,110,110,0.45)"}}]}
 
 
 def network_figure(model: ExplorerModel) -> dict[str, Any]:
@@ -271,8 +290,8 @@ def network_figure(model: ExplorerModel) -> dict[str, Any]:
     score = np.rint(model.population.score[nodes]).astype(int)
     x, y = np.asarray(drawing.x), np.asarray(drawing.y)
     traces = []
-    for shows, name, symbol, size in ((False, "hides score", "circle", 7),
-                                      (True, "shows score", "diamond", 8)):
+    for shows, name, symbol, size in ((False, "hides score", "circle", 6),
+                                      (True, "shows score", "diamond", 7)):
         pick = sharing == shows
         traces.append({
             "type": "scatter", "mode": "markers", "name": name,
@@ -290,11 +309,10 @@ def network_figure(model: ExplorerModel) -> dict[str, Any]:
     shown = (f"snowball sample of {nodes.size:,} of {drawing.n_total:,}" if drawing.sampled
              else f"{drawing.n_total:,} citizens")
     axis = {"visible": False}
-    return {"data": traces,
-            "layout": _layout(f"Network at step {model.steps} ({shown})", model.steps,
-                              xaxis=axis, yaxis={**axis, "scaleanchor": "x"},
-                              hovermode="closest", margin={"l": 10, "r": 10, "t": 35, "b": 10},
-                              legend={"x": 0, "y": 0, "bgcolor": "rgba(255,255,255,0.7)"})}
+    return _figure(model, traces, f"Network at step {model.steps} ({shown})",
+                   xaxis=axis, yaxis={**axis, "scaleanchor": "x"},
+                   hovermode="closest", margin={"l": 10, "r": 10, "t": 35, "b": 10},
+                   legend={"x": 0, "y": 0, "bgcolor": "rgba(255,255,255,0.7)"})
 
 
 _SHARE_AXIS = {"range": [0, 1], "tickformat": ".0%"}
@@ -327,9 +345,8 @@ def disclosure_figure(model: DisclosureModel) -> dict[str, Any]:
     names = [c for c in output_columns(model.params)
              if c in ("mean_disclosure", "sharing_rate", "share_disclose_none")]
     labels = [c.replace("_", " ") for c in names]
-    return {"data": _lines(model, names, labels),
-            "layout": _layout("Disclosure and sharing over time", model.steps,
-                              xaxis=_time_axis(model), yaxis=_SHARE_AXIS)}
+    return _figure(model, _lines(model, names, labels), "Disclosure and sharing over time",
+                   xaxis=_time_axis(model), yaxis=_SHARE_AXIS)
 
 
 def threshold_figure(model: DisclosureModel) -> dict[str, Any]:
@@ -337,9 +354,8 @@ def threshold_figure(model: DisclosureModel) -> dict[str, Any]:
     names = [f"share_above_{threshold_label(t)}" for t in model.params.thresholds]
     names = [c for c in output_columns(model.params) if c in names]
     labels = ["score ≥ " + c.removeprefix("share_above_") for c in names]
-    return {"data": _lines(model, names, labels),
-            "layout": _layout("Share above each threshold", model.steps,
-                              xaxis=_time_axis(model), yaxis=_SHARE_AXIS)}
+    return _figure(model, _lines(model, names, labels), "Share above each threshold",
+                   xaxis=_time_axis(model), yaxis=_SHARE_AXIS)
 
 
 def score_figure(model: DisclosureModel) -> dict[str, Any]:
@@ -356,12 +372,11 @@ def score_figure(model: DisclosureModel) -> dict[str, Any]:
     bars = {"type": "bar", "x": (edges[:-1] + SCORE_BIN / 2).tolist(), "y": counts.tolist(),
             "width": SCORE_BIN, "marker": {"color": "#4c78a8"}, "name": "citizens",
             "showlegend": False}
-    return {"data": [bars],
-            "layout": _layout(f"Scores at step {model.steps}", model.steps, shapes=shapes,
-                              annotations=notes, bargap=0.05,
-                              margin={"l": 50, "r": 20, "t": 65, "b": 40},
-                              xaxis={"title": {"text": "score"}, "range": [350, 950]},
-                              yaxis={"title": {"text": "citizens"}})}
+    return _figure(model, [bars], f"Scores at step {model.steps}", shapes=shapes,
+                   annotations=notes, bargap=0.05,
+                   margin={"l": 50, "r": 20, "t": 65, "b": 40},
+                   xaxis={"title": {"text": "score"}, "range": [350, 950]},
+                   yaxis={"title": {"text": "citizens"}})
 
 
 def category_figure(model: DisclosureModel) -> dict[str, Any]:
@@ -380,13 +395,12 @@ def category_figure(model: DisclosureModel) -> dict[str, Any]:
            "marker": {"color": colours}, "name": f"step {model.steps}"}
     start = {"type": "scatter", "mode": "markers", "y": labels, "x": [series[c][0] for c in names],
              "marker": {"symbol": "line-ns-open", "size": 14, "color": "black"},
-             "name": "step 0"}
-    return {"data": [now, start],
-            "layout": _layout("Disclosure by category (grey: not scored)", model.steps,
-                              xaxis={"range": [0, 1], "tickformat": ".0%"},
-                              yaxis={"autorange": "reversed"},
-                              legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1},
-                              margin={"l": 130, "r": 20, "t": 40, "b": 30})}
+             "name": "start (step 0)"}
+    return _figure(model, [now, start], "Disclosure by category (grey: not scored)",
+                   xaxis={"range": [0, 1], "tickformat": ".0%"},
+                   yaxis={"autorange": "reversed"},
+                   legend={"x": 1, "xanchor": "right", "y": 0, "yanchor": "bottom"},
+                   margin={"l": 130, "r": 20, "t": 40, "b": 30})
 
 
 # --- the browser side: one small Vue component around plotly.js --------------------------------
@@ -411,18 +425,26 @@ module.exports = {
     if (this.Plotly) this.Plotly.purge(this.$refs.plot);
   },
   watch: {
-    figure() { this.draw(); },
-    base_traces() { this.draw(); },
+    figure_json() { this.draw(); },
+    backdrop_json() { this.backdrop = undefined; this.draw(); },
   },
   methods: {
     draw() {
       if (!this.Plotly || !this.$refs.plot) return;
       const el = this.$refs.plot;
-      const figure = this.figure;
-      const data = this.base_traces.concat(figure.data || []);
-      const layout = Object.assign({}, figure.layout, { autosize: true });
+      const start = performance.now();
+      /* Parsed once per change and kept, so Plotly.react finds it unchanged. */
+      if (this.backdrop === undefined) this.backdrop = JSON.parse(this.backdrop_json || "{}");
+      const figure = JSON.parse(this.figure_json || "{}");
+      const data = figure.data || [];
+      const layout = Object.assign({}, this.backdrop, figure.layout, { autosize: true });
+      layout.shapes = (this.backdrop.shapes || []).concat((figure.layout || {}).shapes || []);
       this.Plotly.react(el, data, layout, { displaylogo: false, responsive: true })
-        .then(() => { el.dataset.revision = String(layout.datarevision); });
+        .then(() => {
+          /* for the tests and benchmarks/viz.py: which step is drawn, and how long it took */
+          el.dataset.drawMs = (performance.now() - start).toFixed(1);
+          el.dataset.revision = String(figure.step);
+        });
     },
     loadPlotly() {
       /* plotly.js from the installed plotly package, via Solara's local asset route; one
@@ -460,28 +482,32 @@ module.exports = {
 class PlotlyFigure(ipyvuetify.VuetifyTemplate):
     """A plotly figure drawn by plotly.js in the browser, redrawn with ``Plotly.react``.
 
-    ``base_traces`` are drawn under ``figure["data"]`` and synced only when they change, so
-    the network's thousands of edge segments travel once per model, not once per step.
+    The figure travels as JSON text: a string is one cheap comparison for Solara's renderer
+    and one message for the websocket, where nested lists of thousands of numbers would be
+    walked item by item on every render. ``backdrop_json`` is layout drawn under the figure
+    (the network's edges, as shapes) and is sent only when it changes: once per model, not
+    once per step.
     """
 
     template = traitlets.Unicode(_PLOTLY_TEMPLATE).tag(sync=True)
-    figure = traitlets.Dict().tag(sync=True)
-    base_traces = traitlets.List().tag(sync=True)
+    figure_json = traitlets.Unicode("{}").tag(sync=True)
+    backdrop_json = traitlets.Unicode("{}").tag(sync=True)
     height = traitlets.Int(PLOT_HEIGHT).tag(sync=True)
     name = traitlets.Unicode("").tag(sync=True)
 
 
 @solara.component
-def Plot(figure: dict[str, Any], name: str, base_traces: list | None = None):
+def Plot(figure: dict[str, Any], name: str, backdrop_json: str = "{}"):
     """A :class:`PlotlyFigure` element; ``name`` becomes its ``data-name`` in the page."""
-    return PlotlyFigure.element(figure=figure, base_traces=base_traces or [], name=name,
+    return PlotlyFigure.element(figure_json=to_json(figure), backdrop_json=backdrop_json,
+                                name=name,
                                 height=PLOT_HEIGHT)
 
 
 # --- the panels SolaraViz lays out (functions of the model, redrawn after each step) ------------
 def NetworkPanel(model: ExplorerModel):
     """The network view."""
-    return Plot(network_figure(model), "network", base_traces=network_edges(model.drawing))
+    return Plot(network_figure(model), "network", backdrop_json=model.drawing.backdrop_json)
 
 
 def DisclosurePanel(model: DisclosureModel):

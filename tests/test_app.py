@@ -6,6 +6,8 @@ sidebar (Step, Reset, the parameter inputs) is part of the widget tree the tests
 
 from __future__ import annotations
 
+import json
+
 import ipyvuetify as v
 import numpy as np
 import plotly.graph_objects as go
@@ -41,8 +43,10 @@ def rendered():
     context.close()
 
 
-def _figures(context) -> dict[str, app.PlotlyFigure]:
-    return {widget.name: widget for widget in context.find(app.PlotlyFigure).widgets}
+def _figures(context) -> dict[str, dict]:
+    """The figure each plot widget holds, by plot name."""
+    return {widget.name: json.loads(widget.figure_json)
+            for widget in context.find(app.PlotlyFigure).widgets}
 
 
 def _markers(figure: dict) -> int:
@@ -131,11 +135,23 @@ def test_layout_is_reproducible_and_spreads_nodes(model):
     assert np.unique(positions.round(2), axis=0).shape[0] > 0.9 * positions.shape[0]
 
 
+def test_edges_are_one_path_between_the_drawn_positions(model):
+    backdrop = app.network_backdrop(model.drawing)
+    go.Figure(layout=backdrop)
+    (shape,) = backdrop["shapes"]
+    segments = shape["path"].split("M")[1:]
+    assert len(segments) == model.network.adjacency.nnz // 2  # every edge, once
+    x, y = model.drawing.x, model.drawing.y
+    i, j = model.drawing.edges[0]
+    assert segments[0] == f"{x[i]},{y[i]}L{x[j]},{y[j]}"
+    assert model.network.adjacency[model.drawing.nodes[i], model.drawing.nodes[j]] == 1
+
+
 def test_large_population_is_drawn_as_a_connected_snowball_sample():
     big = app.ExplorerModel(n_citizens=5000, rng=2)
     drawing = big.drawing
     assert drawing.sampled and drawing.nodes.size == app.DRAW_LIMIT
-    n_edges = sum(v is None for v in drawing.edge_x)
+    n_edges = drawing.edges.shape[0]
     # A uniform sample of 1,000 of 5,000 on a degree-8 graph keeps about
     # 1000 * 999 / 2 * 8 / 4999 = 800 edges; a snowball keeps neighbourhoods: over twice that.
     assert n_edges > 2 * 800
@@ -163,8 +179,9 @@ def test_every_figure_is_a_valid_plotly_figure(model):
     for build in (app.network_figure, app.disclosure_figure, app.score_figure,
                   app.threshold_figure, app.category_figure):
         figure = build(model)
-        go.Figure(figure)  # raises on any property plotly does not know
-        assert figure["layout"]["datarevision"] == 2
+        # raises on any property plotly does not know
+        go.Figure({"data": figure["data"], "layout": figure["layout"]})
+        assert figure["step"] == 2
 
 
 def test_network_colours_are_shares_disclosed_and_diamonds_are_sharers(model):
@@ -226,14 +243,15 @@ def test_page_has_the_plots_and_the_controls(rendered):
 
 def test_step_button_advances_the_model_and_redraws_the_plots(rendered):
     explored, context = rendered
-    before = _figures(context)["disclosure"].figure
+    before = _figures(context)["disclosure"]
     context.find(v.Btn, children=["Step"]).widget.click()
     assert explored.steps == 1
     figures = _figures(context)
-    assert {f.figure["layout"]["datarevision"] for f in figures.values()} == {1}
-    assert figures["disclosure"].figure != before
+    assert {f["step"] for f in figures.values()} == {1}
+    assert figures["disclosure"] != before
     # The edges come from the drawing fixed when the model was made.
-    assert figures["network"].base_traces == app.network_edges(explored.drawing)
+    network = context.find(app.PlotlyFigure, name="network").widget
+    assert json.loads(network.backdrop_json) == app.network_backdrop(explored.drawing)
 
 
 def test_population_slider_and_reset_build_a_new_model(rendered):
@@ -241,9 +259,9 @@ def test_population_slider_and_reset_build_a_new_model(rendered):
     context.find(v.Btn, children=["Step"]).widget.click()
     context.find(v.Slider, label="Citizens N").widget.v_model = 200
     context.find(v.Btn, children=["Reset"]).widget.click()
-    network = _figures(context)["network"].figure
+    network = _figures(context)["network"]
     assert _markers(network) == 200
-    assert network["layout"]["datarevision"] == 0
+    assert network["step"] == 0
 
 
 # --- datarovers viz --------------------------------------------------------------------------
