@@ -85,16 +85,32 @@ def adjacency_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_arr
     keep = src != dst
     if not keep.all():
         src, dst = src[keep], dst[keep]
-    # Each undirected edge is stored in both rows; scipy's COO -> CSR is a counting sort.
+    # Each undirected edge is stored in both rows. Two counting sorts (COO -> CSR -> CSC) give
+    # every row's indices in order without a comparison sort: COO -> CSR keeps the input
+    # order within rows (scipy would sort them, and sum duplicates, unless told the input is
+    # canonical), CSR -> CSC emits each column's rows in increasing order, and as the matrix
+    # is symmetric its CSC arrays are its CSR arrays.
     rows = np.concatenate([src, dst]).astype(index, copy=False)
     cols = np.concatenate([dst, src]).astype(index, copy=False)
     del src, dst, keep
     matrix = sp.coo_array((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n))
     del rows, cols
-    csr = matrix.tocsr()
+    matrix.has_canonical_format = True
+    by_row = matrix.tocsr()
     del matrix
-    csr.sum_duplicates()
-    csr.data[:] = 1.0
+    by_col = by_row.tocsc()
+    del by_row
+    csr = sp.csr_array((by_col.data, by_col.indices, by_col.indptr), shape=(n, n))
+    del by_col
+    indices, indptr = csr.indices, csr.indptr
+    repeated = indices[1:] == indices[:-1]
+    row_starts = indptr[1:-1]
+    # The last entry of a row against the first of the next is no repeat.
+    repeated[row_starts[(row_starts > 0) & (row_starts < indices.size)] - 1] = False
+    if repeated.any():  # a repeated edge: merge (indices are sorted, so this is one pass)
+        csr.has_sorted_indices = True
+        csr.sum_duplicates()
+        csr.data[:] = 1.0
     if csr.indices.dtype != index:
         csr.indices = csr.indices.astype(index)
         csr.indptr = csr.indptr.astype(index)

@@ -125,6 +125,19 @@ def test_adjacency_from_edges_drops_self_loops_and_duplicates():
     assert a.nnz == 4 and a.indices.dtype == np.int32
 
 
+def test_adjacency_from_edges_matches_a_dense_reference_on_random_multigraphs():
+    rng = np.random.default_rng(11)
+    for n in (1, 5, 40):
+        src, dst = rng.integers(0, max(n - 2, 1), size=(2, 3 * n))  # the last nodes isolated
+        dense = np.zeros((n, n), dtype=np.float32)
+        dense[src, dst] = dense[dst, src] = 1
+        np.fill_diagonal(dense, 0)
+        a = adjacency_from_edges(n, src, dst)
+        assert np.array_equal(a.toarray(), dense)
+        assert a.has_sorted_indices and a.nnz == np.count_nonzero(dense)
+    assert adjacency_from_edges(3, np.array([], dtype=int), np.array([], dtype=int)).nnz == 0
+
+
 def test_to_networkx_round_trip():
     net = build("erdos_renyi", 200, seed=4)
     graph = net.to_networkx()
