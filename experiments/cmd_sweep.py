@@ -15,6 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from experiments.errors import UsageError
 from experiments.spec import SweepSpec, load_spec
 from experiments.storage import (
     CONSOLIDATED,
@@ -116,6 +117,10 @@ def handle(args: argparse.Namespace) -> int:
             console.print(f"stopped by {stop}: {len(store.finished())} of {len(tasks)} tasks "
                           f"are saved in {directory}; to resume, run again: {resume_hint}")
             return 128 + stop.signum
+        except OSError as err:  # the disk filled up, the directory vanished, ...
+            raise UsageError(f"cannot write the results in {directory} ({err}); the "
+                             f"{len(store.finished())} finished tasks are saved; fix it and "
+                             f"run again to resume: {resume_hint}") from None
         if store.code_changed():
             console.print("[yellow]warning:[/yellow] the code changed between sessions of this "
                           "run (see sessions in manifest.json): its tasks come from different "

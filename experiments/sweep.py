@@ -36,12 +36,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.errors import UsageError
 from experiments.spec import SweepSpec
 from experiments.storage import RunStore
 from simulation import DisclosureModel, Params
 
 #: Attempts per task when the executor (not the model) fails: a lost worker, a dead process.
 MAX_ATTEMPTS = 3
+#: How long ``--cluster`` waits for the scheduler to answer.
+CONNECT_TIMEOUT = "20s"
 #: Seconds between a pool worker's checks that the driving process is still alive.
 WATCHDOG_INTERVAL = 1.0
 #: Columns that identify a row, before the factor columns and the outcomes.
@@ -247,7 +250,12 @@ def open_executor(workers: int, cluster: str | None = None, local_cluster: bool 
         client = Client(local)
         label = f"Dask LocalCluster ({workers} workers)"
     else:
-        client = Client(cluster)
+        try:
+            client = Client(cluster, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise UsageError(f"--cluster {cluster!r}: cannot connect ({err}); expected the "
+                             "address of a running dask scheduler, e.g. tcp://10.0.0.5:8786"
+                             ) from None
         label = f"Dask cluster {cluster}"
     try:
         slots = sum(client.nthreads().values()) or workers
@@ -396,6 +404,10 @@ def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots:
         run_tasks(todo, TaskRunner.from_spec(spec), executor, record, slots=slots)
     except KeyboardInterrupt:
         store.end_session("interrupted")
+        raise
+    except OSError:
+        with contextlib.suppress(OSError):
+            store.end_session("interrupted")
         raise
     if failed:
         store.end_session("failed")

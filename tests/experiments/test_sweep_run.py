@@ -154,3 +154,35 @@ def test_a_lost_dask_worker_task_is_rerun(tiny_spec, tmp_path):
     assert (tmp_path / "died").exists()  # a worker really died
     assert sorted(r.index for r in results) == list(range(spec.n_tasks))
     assert all(r.error is None for r in results)
+
+
+def test_an_unreachable_cluster_is_a_usage_error(tiny_spec, tmp_path, capsys, monkeypatch):
+    import socket
+
+    import experiments.sweep
+
+    monkeypatch.setattr(experiments.sweep, "CONNECT_TIMEOUT", "1s")
+    with socket.socket() as probe:  # a local port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    assert sweep(tiny_spec, "--results", tmp_path, "--cluster", address) == 2
+    assert f"--cluster '{address}': cannot connect" in capsys.readouterr().err
+
+
+def test_a_full_disk_stops_the_sweep_with_a_clear_error(tiny_spec, tmp_path, capsys,
+                                                        monkeypatch):
+    import errno
+
+    from experiments.storage import RunStore
+
+    def full(self, index, frame, error, seconds):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(RunStore, "record", full)
+    assert sweep(tiny_spec, "--results", tmp_path, "--workers", "1") == 2
+    err = capsys.readouterr().err
+    assert "cannot write the results in" in err and "No space left on device" in err
+    assert "run again to resume" in err
+    directory = run_directory(load_spec(tiny_spec), tmp_path)
+    assert json.loads((directory / "manifest.json").read_text())["status"] == "interrupted"
