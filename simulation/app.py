@@ -71,7 +71,7 @@ class ExplorerModel(DisclosureModel):
 
     Args:
         params: As for ``DisclosureModel``.
-        rng: Seed: an integer, a string of digits (from the app's text box) or ``None``.
+        rng: Seed or generator, as for ``DisclosureModel`` (the app's seed slider).
         benefit_scale: Factor applied to every service benefit B_j, so one slider moves the
             whole incentive schedule (1 = the parameters' benefits).
         scenario: Ignored. Mesa's Reset button passes a default ``mesa`` Scenario to any model
@@ -80,8 +80,7 @@ class ExplorerModel(DisclosureModel):
         **overrides: Parameter values, as for ``DisclosureModel``.
 
     Raises:
-        ValueError: ``rng`` is text that is not a non-negative integer, or ``benefit_scale``
-            is negative; or a parameter is invalid.
+        ValueError: ``benefit_scale`` is negative, or a parameter is invalid.
     """
 
     def __init__(self, params: Params | dict[str, Any] | None = None, *, rng: Any = None,
@@ -93,28 +92,12 @@ class ExplorerModel(DisclosureModel):
         resolved = resolved.with_overrides(
             benefits=tuple(b * benefit_scale for b in resolved.benefits))
         self.benefit_scale = float(benefit_scale)
-        super().__init__(resolved, rng=parse_seed(rng))
+        super().__init__(resolved, rng=rng)
 
     @cached_property
     def drawing(self) -> NetworkDrawing:
         """Which citizens are drawn and where: computed on first use, then kept."""
         return network_drawing(self.network.adjacency)
-
-
-def parse_seed(seed: Any) -> int | None:
-    """The seed typed in the app: an integer, digits, or empty/``None`` for fresh entropy.
-
-    Raises:
-        ValueError: Text that is not a non-negative integer.
-    """
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
-        return None if seed is None else int(seed)
-    text = str(seed).strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise ValueError(f"seed: got {seed!r}, expected a non-negative integer")
-    return int(text)
 
 
 def to_json(value: Any) -> str:
@@ -598,7 +581,8 @@ def model_controls(defaults: Params | None = None) -> dict[str, dict[str, Any]]:
         "data_correlation": slider("Data correlation ρ", p.data_correlation, 0.0, 0.95, 0.05),
         "benefit_scale": slider("Service benefits × (B_j scale)", 1.0, 0.0, 3.0, 0.1),
         "privacy_mu": slider("Privacy concern μ_v", p.privacy_mu, -1.5, 1.5, 0.05),
-        "rng": {"type": "InputText", "label": "Seed", "value": "42"},
+        # A slider, not a text box: every position is a valid seed, so Reset cannot fail.
+        "rng": slider("Seed", 42, 0, 999, 1),
     }
 
 

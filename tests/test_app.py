@@ -61,7 +61,7 @@ def test_controls_start_at_the_parameter_defaults_and_build_a_valid_model():
         if hasattr(defaults, name):
             assert spec["value"] == getattr(defaults, name), name
     built = app.initial_model(controls)
-    assert built.params == defaults  # benefit scale 1 and seed text change no parameter
+    assert built.params == defaults  # benefit scale 1 and the seed change no parameter
     assert isinstance(built, app.ExplorerModel)
 
 
@@ -75,7 +75,7 @@ def test_choice_lists_come_from_the_parameter_module():
 def test_every_slider_extreme_builds_a_model():
     controls = app.model_controls()
     for name, spec in controls.items():
-        if spec["type"].startswith("Slider") and name != "n_citizens":
+        if spec["type"].startswith("Slider") and name not in ("n_citizens", "rng"):
             for value in (spec["min"], spec["max"]):
                 app.ExplorerModel(n_citizens=120, rng=1, **{name: value})
 
@@ -91,16 +91,14 @@ def test_mesa_reset_scenario_is_accepted_and_ignored():
     assert np.array_equal(first.population.score, again.population.score)
 
 
-@pytest.mark.parametrize(("text", "seed"), [("42", 42), (" 7 ", 7), ("", None), (None, None),
-                                            (3, 3)])
-def test_seed_box_text_is_parsed(text, seed):
-    assert app.parse_seed(text) == seed
-
-
-@pytest.mark.parametrize("text", ["abc", "-1", "4.2", True])
-def test_bad_seed_text_is_a_clear_error(text):
-    with pytest.raises(ValueError, match=r"seed: got .*, expected a non-negative integer"):
-        app.ExplorerModel(n_citizens=100, rng=text)
+def test_seed_slider_sets_the_model_seed():
+    controls = app.model_controls()
+    assert controls["rng"]["type"] == "SliderInt"
+    first, again = (app.ExplorerModel(n_citizens=100, rng=controls["rng"]["value"])
+                    for _ in range(2))
+    other = app.ExplorerModel(n_citizens=100, rng=controls["rng"]["value"] + 1)
+    assert np.array_equal(first.population.score, again.population.score)
+    assert not np.array_equal(first.population.score, other.population.score)
 
 
 def test_negative_benefit_scale_is_a_clear_error():
