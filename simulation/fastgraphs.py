@@ -436,11 +436,12 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> Edges:
 
     def encode(position: np.ndarray) -> np.ndarray:
         """List position -> ``-1 - node`` for a known node, else the target slot it copies."""
-        rest = position - 2 * m
-        block, within = rest // (2 * m), rest % (2 * m)
-        star_node = np.where(position < m, 0, position - m + 1)
-        known = np.where(position < 2 * m, star_node, m + 1 + block)
-        return np.where((position >= 2 * m) & (within < m), block * m + within, -1 - known)
+        # Past the star, block b holds the targets of node m+1+b, then m copies of that node.
+        block, within = np.divmod(position - 2 * m, 2 * m)
+        code = np.where(within < m, block * m + within, -2 - m - block)
+        star = np.flatnonzero(position < 2 * m)  # the star's centre m times, then its leaves
+        code[star] = -1 - np.maximum(position[star] - m + 1, 0)
+        return code
 
     def resolve(codes: np.ndarray) -> np.ndarray:
         """Node of each target slot when slot i holds draw ``codes[i]`` (pointer jumping)."""
