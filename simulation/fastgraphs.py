@@ -18,10 +18,13 @@ Two ideas carry the random generators:
   the rare conflicts between steps are then resolved by a fixed-point iteration in which every
   step re-reads the earlier steps' current choices. The fixed point is unique (the steps form a
   chain in time, so the choice of step 1 is settled first, then step 2, ...) and equals the
-  sequential outcome, so the distribution is exact; in practice two to four sweeps suffice
-  because conflicts are rare. Extra draws are made lazily, which does not change the
-  distribution since a draw is only made when it is needed and is independent of everything
-  before it.
+  sequential outcome, so the distribution is exact; in practice a few sweeps suffice
+  because conflicts are rare, and later sweeps examine only the steps a change can affect.
+  Extra draws are made lazily, which does not change the distribution since a draw is only
+  made when it is needed and is independent of everything before it.
+
+Holme-Kim's triad step reads the graph as it stands at each step, so it runs step by step as
+compiled code (``simulation._holme_kim``). The ring lattice and the complete graph are not random.
 
 References:
     Batagelj, V. & Brandes, U. (2005). Efficient generation of large random networks.
@@ -32,6 +35,8 @@ References:
     Barabasi, A.-L. & Albert, R. (1999). Emergence of scaling in random networks. Science 286.
     Holland, P. W., Laskey, K. B. & Leinhardt, S. (1983). Stochastic blockmodels: first steps.
     Social Networks 5, 109-137.
+    Holme, P. & Kim, B. J. (2002). Growing scale-free networks with tunable clustering.
+    Phys. Rev. E 65, 026107.
 """
 
 from __future__ import annotations
@@ -43,7 +48,6 @@ Edges = tuple[np.ndarray, np.ndarray]
 #: Draws kept in one array per level for all events; later draws (only events in small or
 #: dense graphs get that far) are kept per event.
 _DENSE_LEVELS = 8
-
 
 #: Draws after which an event is asked whether any draw could be acceptable at all.
 _EXHAUSTION_CHECK = 8
