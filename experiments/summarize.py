@@ -218,6 +218,25 @@ def figure_across_grid(points: pd.DataFrame, outcome: str, factors: Sequence[str
     return figure
 
 
+def figure_sampled(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
+    """Final ``outcome`` of each sampled point against each factor, one panel per factor."""
+    data = points[points["outcome"] == outcome]
+    figure = make_subplots(rows=1, cols=len(factors), shared_yaxes=True,
+                           horizontal_spacing=0.03)
+    for column, factor in enumerate(factors, start=1):
+        figure.add_trace(go.Scatter(x=data[factor], y=data["mean"], error_y=_error(data),
+                                    mode="markers", marker={"color": _color(0), "size": 6},
+                                    showlegend=False,
+                                    hovertext=[point_label(row, factors)
+                                               for _, row in data.iterrows()]),
+                         row=1, col=column)
+        figure.update_xaxes(title_text=factor, row=1, col=column)
+    figure.update_yaxes(title_text=outcome, col=1)
+    figure.update_layout(title=f"{outcome} at the last step per sampled point (mean and 95 % CI)",
+                         template="plotly_white")
+    return figure
+
+
 def figure_heatmap(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
     """Mean final ``outcome`` over a two-factor grid."""
     if len(factors) != 2:
@@ -258,6 +277,9 @@ def figures(results: SweepResults, points: pd.DataFrame, series: pd.DataFrame
     for outcome in results.series:
         out[f"{outcome}_over_time"] = figure_over_time(series, outcome, results.factors)
     for outcome in results.outcomes:
+        if results.design in ("latin", "sobol"):
+            out[f"{outcome}_by_factor"] = figure_sampled(points, outcome, results.factors)
+            continue
         out[f"{outcome}_across_grid"] = figure_across_grid(points, outcome, results.factors)
         if results.design == "grid" and len(results.factors) == 2:
             out[f"{outcome}_heatmap"] = figure_heatmap(points, outcome, results.factors)

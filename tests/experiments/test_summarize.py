@@ -122,3 +122,16 @@ def test_png_export_of_chosen_figures(tiny_run, tmp_path, capsys):
                  "--figure", "sharing_rate_heatmapp"]) == 2
     assert "no such figure in this run; expected one of" in capsys.readouterr().err
     assert main(["summarize", str(directory), "--figure", "sharing_rate_heatmap"]) == 2
+
+
+def test_sampled_designs_get_one_panel_per_factor():
+    from experiments.summarize import figure_sampled
+
+    points = pd.DataFrame({"point": [0, 1, 2], "bonus": [0.1, 0.2, 0.05],
+                           "skepticism": [0.9, 0.1, 0.5], "outcome": "sharing_rate",
+                           "n": 2, "mean": [0.8, 0.3, 0.5], "sd": 0.1,
+                           "ci_low": [0.7, 0.2, 0.4], "ci_high": [0.9, 0.4, 0.6]})
+    figure = figure_sampled(points, "sharing_rate", ["bonus", "skepticism"])
+    assert [list(t.x) for t in figure.data] == [[0.1, 0.2, 0.05], [0.9, 0.1, 0.5]]
+    assert all(list(t.y) == [0.8, 0.3, 0.5] for t in figure.data)
+    assert figure.layout.xaxis2.title.text == "skepticism"
