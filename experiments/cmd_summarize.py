@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``summarize``."""
     parser = sub.add_parser(
         "summarize", help="summarise a sweep: mean, sd and 95%% CI per point, CSV and figures",
-        description="For each design point and outcome: mean, standard deviation and 95%% "
+        description="For each design point and outcome: mean, standard deviation and 95 % "
                     "confidence interval over replications at the last step, printed and "
                     "written to summary.csv (and summary_timeseries.csv for every recorded "
                     "step), plus interactive plotly figures in RUN_DIR/figures/.")
