@@ -92,6 +92,7 @@ class ExplorerModel(DisclosureModel):
         resolved = resolved.with_overrides(
             benefits=tuple(b * benefit_scale for b in resolved.benefits))
         self.benefit_scale = float(benefit_scale)
+        self.seed = rng if isinstance(rng, int) else None  # shown in the legend
         super().__init__(resolved, rng=rng)
 
     @cached_property
@@ -530,6 +531,9 @@ def legend_html(model: ExplorerModel) -> str:
         f'</span></b> · <span class="datarovers-size">{model.n_citizens:,}</span> citizens · '
         f"{p.network.replace('_', ' ')} network, mean degree {p.mean_degree:g} · "
         f"rule {p.rule.replace('_', ' ')} · mean score {model.outputs['mean_score']:.0f}</p>"
+        f"<p>λ = {p.inference_skepticism:g} · imputation {p.imputation} · "
+        f"β = {p.completeness_bonus:g} · ρ = {p.data_correlation:g} · benefits × "
+        f"{model.benefit_scale:g} · μ<sub>v</sub> = {p.privacy_mu:g} · seed {model.seed}</p>"
         f"<p><b>Colour</b>: the share of the scored categories ({scored}) a citizen discloses, "
         "from dark purple (none) to yellow (all). <b>Shape</b>: a red-edged diamond shows its "
         "score to friends; a circle hides it, and friends infer a score for it. Grey lines are "
@@ -580,7 +584,9 @@ def model_controls(defaults: Params | None = None) -> dict[str, dict[str, Any]]:
                                      0.0, 0.5, 0.01),
         "data_correlation": slider("Data correlation ρ", p.data_correlation, 0.0, 0.95, 0.05),
         "benefit_scale": slider("Service benefits × (B_j scale)", 1.0, 0.0, 3.0, 0.1),
-        "privacy_mu": slider("Privacy concern μ_v", p.privacy_mu, -1.5, 1.5, 0.05),
+        # Centred on the calibrated default, whatever the calibration gives.
+        "privacy_mu": slider("Privacy concern μ_v", p.privacy_mu, p.privacy_mu - 3,
+                             p.privacy_mu + 3, 0.1),
         # A slider, not a text box: every position is a valid seed, so Reset cannot fail.
         "rng": slider("Seed", 42, 0, 999, 1),
     }

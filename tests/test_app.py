@@ -60,6 +60,8 @@ def test_controls_start_at_the_parameter_defaults_and_build_a_valid_model():
     for name, spec in controls.items():
         if hasattr(defaults, name):
             assert spec["value"] == getattr(defaults, name), name
+        if spec["type"].startswith("Slider"):  # a slider clips a default outside its range
+            assert spec["min"] <= spec["value"] <= spec["max"], name
     built = app.initial_model(controls)
     assert built.params == defaults  # benefit scale 1 and the seed change no parameter
     assert isinstance(built, app.ExplorerModel)
@@ -223,6 +225,7 @@ def test_legend_names_step_size_and_colours(model):
     assert '<span class="datarovers-step">2</span>' in text
     assert '<span class="datarovers-size">300</span>' in text
     assert "dark purple (none) to yellow (all)" in text and "diamond" in text
+    assert "λ = 0.5 · imputation penalize" in text and "seed 5" in text
 
 
 # --- the page, rendered ------------------------------------------------------------------------
