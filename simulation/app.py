@@ -1,6 +1,7 @@
 """The browser app: watch a population drift toward disclosure, in Mesa's SolaraViz.
 
-Start it with ``datarovers viz`` (bound to 127.0.0.1) or ``solara run simulation/app.py``.
+Start it with ``datarovers viz`` (bound to 127.0.0.1) or
+``solara run simulation/app.py --no-check-version`` (see docs/app.md).
 
 What it shows, redrawn after every step:
   * the network, citizens coloured by the share of scored categories they disclose and drawn
@@ -16,7 +17,8 @@ without edits.
 Offline by construction: the front end comes from ``solara-assets`` through Solara's local
 asset route, plotly.js from the installed ``plotly`` package (served from ``static/assets``),
 and the two calls Solara makes to its own servers (usage telemetry and a one-off "install
-check" frame in development mode) are switched off when this module is imported.
+check" frame in development mode) are switched off when this module is imported, as is the
+server's fallback of fetching missing front-end files from a CDN.
 """
 
 from __future__ import annotations
