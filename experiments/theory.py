@@ -68,8 +68,9 @@ def watts_cascade_condition(mean_degree: float, phi: float) -> float:
 
         sum_k k (k - 1) rho_k p_k > z,      p_k = exp(-z) z^k / k!  (Poisson),
 
-    i.e. where the vulnerable clusters percolate (Watts 2002, eq. 5 with G_0 the Poisson
-    generating function). Returns ``sum_k k (k-1) rho_k p_k - z``: positive inside the window.
+    i.e. where the vulnerable clusters percolate (Watts 2002's cascade condition, with G_0 the
+    Poisson generating function). Returns ``sum_k k (k-1) rho_k p_k - z``: positive inside the
+    window.
     """
     k, p_k = _poisson_degrees(mean_degree)
     return float(np.sum(k * (k - 1) * vulnerable(phi, k) * p_k) - mean_degree)
@@ -79,7 +80,7 @@ def watts_cascade_window(phi: float) -> tuple[float, float]:
     """The interval (z_low, z_high) of mean degrees inside which global cascades occur.
 
     Both ends are roots of :func:`watts_cascade_condition`. For phi = 0.18 the window is
-    about 1.02 < z < 5.76 (Watts 2002, Fig. 1 and text).
+    about 1.02 < z < 5.76 (Watts 2002 reports about 1.02 < z < 5.77).
 
     Raises:
         ValueError: ``phi`` is outside (0, 1), or the condition never holds (no window).
@@ -127,7 +128,7 @@ def watts_cascade_probability(mean_degree: float, phi: float) -> float:
 
     with u from :func:`watts_vulnerable_branch`: the seed starts a global cascade when at least
     one of its k ~ Poisson(z) edges leads into the infinite vulnerable cluster. This is the size
-    of Watts's "extended vulnerable cluster" (Watts 2002, eqs. 6-7). Valid for N -> infinity.
+    of Watts's "extended vulnerable cluster" (Watts 2002). Valid for N -> infinity.
     """
     return float(-np.expm1(-mean_degree * watts_vulnerable_branch(mean_degree, phi)))
 
@@ -204,7 +205,7 @@ def granovetter_critical_sd(mean: float = 25.0, n_citizens: int = 100, *,
     """The spread sigma at which the mean-field equilibrium jumps to (nearly) everyone.
 
     Bisection on sigma of whether :func:`granovetter_mean_field` exceeds N/2. For mean 25 and
-    N = 100 (continuous version) it is about 12.2 (Granovetter 1978, p. 1427).
+    N = 100 (continuous version) it is about 12.2 (Granovetter 1978).
     """
     def jumps(sd: float) -> bool:
         return granovetter_mean_field(sd, mean, n_citizens,
