@@ -45,10 +45,6 @@ import numpy as np
 
 Edges = tuple[np.ndarray, np.ndarray]
 
-#: Draws kept in one array per level for all events; later draws (only events in small or
-#: dense graphs get that far) are kept per event.
-_DENSE_LEVELS = 8
-
 #: Draws after which an event is asked whether any draw could be acceptable at all.
 _EXHAUSTION_CHECK = 8
 
@@ -163,61 +159,64 @@ def stochastic_block_edges(sizes: np.ndarray, probs: np.ndarray,
 class _DrawStreams:
     """Per-event streams of uniform integer draws, made lazily level by level.
 
-    Event i draws uniformly from ``[0, highs[i])``; ``encode`` (default: identity) maps fresh
+    Event i draws uniformly from ``[0, highs(i))`` (``highs`` maps an array of events to their
+    bounds, or to one bound for all); ``encode`` (default: identity) maps fresh
     draws to the values stored. ``level(l, events)`` is the l-th value of each listed event: the
     first call for a level draws it for the events asked for, later calls draw only the events
     still missing. Which events get a draw depends on earlier draws, but each draw is fresh, so
-    every stream is i.i.d. The first ``_DENSE_LEVELS`` levels are arrays over all events; the
-    rare deeper draws are kept per event, so a few long streams cost no memory per event.
+    every stream is i.i.d. The first draws are one array over all events; deeper draws, which
+    few events need in large graphs, are stored per level as sorted (event, value) arrays.
     """
 
-    def __init__(self, highs: np.ndarray, rng: np.random.Generator, encode=None) -> None:
+    def __init__(self, n_events: int, highs, rng: np.random.Generator, encode=None) -> None:
         self._highs = highs
         self._rng = rng
         self._encode = encode if encode is not None else (lambda draws: draws)
-        self._levels: list[np.ndarray] = []
-        self._drawn: list[np.ndarray] = []
-        self._deep: dict[int, list[int]] = {}
+        self._first = np.empty(n_events, dtype=np.int64)
+        self._first_drawn = np.zeros(n_events, dtype=bool)
+        self._deep: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _draw(self, events: np.ndarray) -> np.ndarray:
-        return self._encode(self._rng.integers(0, self._highs[events]))
+        return self._encode(self._rng.integers(0, self._highs(events), size=events.size))
 
     def level(self, lvl: int, events: np.ndarray) -> np.ndarray:
-        if lvl >= _DENSE_LEVELS:
-            deep = [self._deep.setdefault(e, []) for e in events.tolist()]
-            depth = lvl - _DENSE_LEVELS
-            missing = [i for i, draws in enumerate(deep) if len(draws) <= depth]
-            if missing:
-                # Streams are drawn in order, so a missing draw is always the next one.
-                fresh = self._draw(events[missing]).tolist()
-                for i, value in zip(missing, fresh, strict=True):
-                    deep[i].append(value)
-            return np.array([draws[depth] for draws in deep], dtype=np.int64)
-        while len(self._levels) <= lvl:
-            self._levels.append(np.empty(self._highs.size, dtype=np.int64))
-            self._drawn.append(np.zeros(self._highs.size, dtype=bool))
-        values, drawn = self._levels[lvl], self._drawn[lvl]
-        missing = events[~drawn[events]]
+        if lvl == 0:
+            missing = events[~self._first_drawn[events]]
+            if missing.size:
+                self._first[missing] = self._draw(missing)
+                self._first_drawn[missing] = True
+            return self._first[events]
+        while len(self._deep) < lvl:
+            self._deep.append((np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)))
+        ids, values = self._deep[lvl - 1]
+        missing = events[~_contains(ids, events)]
         if missing.size:
-            values[missing] = self._draw(missing)
-            drawn[missing] = True
-        return values[events]
+            ids = np.concatenate([ids, missing])
+            values = np.concatenate([values, self._draw(missing)])
+            order = np.argsort(ids, kind="stable")
+            ids, values = ids[order], values[order]
+            self._deep[lvl - 1] = (ids, values)
+        return values[np.searchsorted(ids, events)]
 
     def drawn(self, lvl: int) -> tuple[np.ndarray, np.ndarray]:
         """The events that have drawn level ``lvl`` and their values."""
-        if lvl >= _DENSE_LEVELS:
-            depth = lvl - _DENSE_LEVELS
-            pairs = [(e, d[depth]) for e, d in self._deep.items() if len(d) > depth]
-            return (np.array([e for e, _ in pairs], dtype=np.int64),
-                    np.array([v for _, v in pairs], dtype=np.int64))
-        events = np.flatnonzero(self._drawn[lvl])
-        return events, self._levels[lvl][events]
+        if lvl == 0:
+            events = np.flatnonzero(self._first_drawn)
+            return events, self._first[events]
+        return self._deep[lvl - 1]
 
     @property
     def n_levels(self) -> int:
         """Number of levels drawn so far (for any event)."""
-        return _DENSE_LEVELS + max(map(len, self._deep.values())) if self._deep else len(
-            self._levels)
+        return 1 + len(self._deep)
+
+
+def _contains(sorted_ids: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Which ``queries`` occur in ``sorted_ids``."""
+    if not sorted_ids.size:
+        return np.zeros(queries.size, dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_ids, queries), sorted_ids.size - 1)
+    return sorted_ids[pos] == queries
 
 
 def _first_acceptable(streams: _DrawStreams, events: np.ndarray, acceptable,
@@ -231,7 +230,7 @@ def _first_acceptable(streams: _DrawStreams, events: np.ndarray, acceptable,
         The accepted draw of each event and the level (0-based) at which it was found.
     """
     chosen = np.empty(events.size, dtype=np.int64)
-    level_of = np.empty(events.size, dtype=np.int64)
+    level_of = np.empty(events.size, dtype=np.int32)
     pending = np.arange(events.size)
     lvl = 0
     while pending.size:
@@ -319,11 +318,11 @@ def watts_strogatz_edges(n: int, k: int, prob: float, rng: np.random.Generator) 
     # As k < n, distinct events are distinct node pairs.
     events = bernoulli_positions(n * half, prob, rng)
     source = events % n
-    streams = _DrawStreams(np.full(events.size, n, dtype=np.int64), rng)
+    streams = _DrawStreams(events.size, lambda _: n, rng)
     # chosen: the new end of each event's edge, -1 if skipped, -2 before the first sweep
     # (assumed rewired, so the first sweep sees the lattice edges of earlier events removed).
     chosen = np.full(events.size, -2, dtype=np.int64)
-    level_of = np.zeros(events.size, dtype=np.int64)
+    level_of = np.zeros(events.size, dtype=np.int32)
     rewired = np.zeros(n * half, dtype=bool)
     rewired[events] = True
     # Edges added by rewiring are never removed (an edge to be rewired later is still in the
@@ -436,7 +435,6 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> Edges:
         return star_src.astype(dtype), star_dst.astype(dtype)
     new_nodes = np.arange(m + 1, n, dtype=np.int64)
     # Target slot (b, j): the j-th target of new node m + 1 + b, flat index b * m + j.
-    list_length = np.repeat(2 * m * (new_nodes - m), m)
 
     def encode(position: np.ndarray) -> np.ndarray:
         """List position -> ``-1 - node`` for a known node, else the target slot it copies."""
@@ -460,10 +458,11 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> Edges:
             pointer[unresolved] = pointer[pointer[unresolved]]
         return node
 
-    streams = _DrawStreams(list_length, rng, encode)
+    # Node m+1+b draws from a list of length 2m(b+1); slot i belongs to node m+1+i//m.
+    streams = _DrawStreams(n_new * m, lambda slot: 2 * m * (slot // m + 1), rng, encode)
     slots = np.arange(n_new * m)
     chosen = streams.level(0, slots)
-    level_of = np.zeros(slots.size, dtype=np.int64)
+    level_of = np.zeros(slots.size, dtype=np.int32)
     targets = resolve(chosen)
     pending = slots
     while pending.size:
