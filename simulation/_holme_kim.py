@@ -120,8 +120,8 @@ def _is_linked(linked: np.ndarray, n_linked: int, node: int) -> bool:
 
 
 @njit(cache=True)
-def holme_kim_kernel(n: int, m: int, triad_prob: float,
-                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def holme_kim_kernel(n: int, m: int, triad_prob: float, rng: np.random.Generator,
+                     node_type: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``networkx.powerlaw_cluster_graph(n, m, p)`` step for step; returns the edge arrays.
 
     Neighbours are kept in one block per node (moved to a block twice as large when full), so
@@ -129,20 +129,21 @@ def holme_kim_kernel(n: int, m: int, triad_prob: float,
     the nodes it is already linked to) instead of scanning a hub's whole neighbourhood;
     rejection gives the same uniform choice among the eligible neighbours that networkx makes.
     A scan decides the rare case of a target with at most as many neighbours as can be
-    ineligible, where none may be eligible.
+    ineligible, where none may be eligible. Node ids are stored with the dtype of
+    ``node_type`` (int32 below 2**31 nodes halves the memory traffic of this cache-bound loop).
     """
     max_edges = m * (n - m)
-    repeated = np.empty(m + 2 * max_edges, dtype=np.int64)
+    repeated = np.empty(m + 2 * max_edges, dtype=node_type.dtype)
     for i in range(m):
         repeated[i] = i
     length = m
     offset = np.zeros(n, dtype=np.int64)
     capacity = np.zeros(n, dtype=np.int64)
     degree = np.zeros(n, dtype=np.int64)
-    pool = np.empty(4 * m * n // 3 + 16, dtype=np.int64)
+    pool = np.empty(4 * m * n // 3 + 16, dtype=node_type.dtype)
     top = 0
-    edge_src = np.empty(max_edges, dtype=np.int64)
-    edge_dst = np.empty(max_edges, dtype=np.int64)
+    edge_src = np.empty(max_edges, dtype=node_type.dtype)
+    edge_dst = np.empty(max_edges, dtype=node_type.dtype)
     n_edges = 0
     table_size = _SET_MINSIZE
     while table_size <= 8 * m:

@@ -519,6 +519,4 @@ def holme_kim_edges(n: int, m: int, triad_prob: float, rng: np.random.Generator)
         raise ValueError(f"holme_kim: m = {m} with n = {n}, expected 1 <= m <= n")
     from simulation._holme_kim import holme_kim_kernel  # numba compiles on first import
 
-    src, dst = holme_kim_kernel(n, m, float(triad_prob), rng)
-    dtype = _index_dtype(n)
-    return src.astype(dtype), dst.astype(dtype)
+    return holme_kim_kernel(n, m, float(triad_prob), rng, np.empty(0, dtype=_index_dtype(n)))
