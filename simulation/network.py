@@ -1,9 +1,12 @@
 """The social network: built once per model, stored as a symmetric CSR adjacency matrix.
 
-Every kind is drawn from a seed derived from the model's random generator, so the same ``rng``
-gives the same graph (unlike Mesa's own ``VirusOnNetwork``, whose graph is unseeded).
-The rules read neighbours through the CSR matrix only; a networkx graph is made on demand for
-drawing (``DisclosureModel.graph``) and is never on the path of a step.
+Every kind is drawn from the network stream of the model's random generator, so the same
+``rng`` gives the same graph (unlike Mesa's own ``VirusOnNetwork``, whose graph is unseeded).
+Small random graphs come from networkx's generators, large ones (from :data:`FAST_MIN_NODES`
+nodes) from the vectorised generators of :mod:`simulation.fastgraphs`, which have the same
+distributions (docs/networks.md). The rules read neighbours through the CSR matrix only; a
+networkx graph is made on demand for drawing (``DisclosureModel.graph``) and is never on the
+path of a step.
 
 References:
     Erdos, P. & Renyi, A. (1959). On random graphs I. Publ. Math. Debrecen 6, 290-297.
