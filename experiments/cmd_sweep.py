@@ -22,6 +22,7 @@ from experiments.storage import (
     DEFAULT_RESULTS_ROOT,
     TASKS_DIR,
     RunStore,
+    StorageError,
     run_directory,
 )
 from experiments.sweep import (
@@ -117,8 +118,8 @@ def handle(args: argparse.Namespace) -> int:
             console.print(f"stopped by {stop}: {len(store.finished())} of {len(tasks)} tasks "
                           f"are saved in {directory}; to resume, run again: {resume_hint}")
             return 128 + stop.signum
-        except OSError as err:  # the disk filled up, the directory vanished, ...
-            raise UsageError(f"cannot write the results in {directory} ({err}); the "
+        except StorageError as err:  # the disk filled up, the directory vanished, ...
+            raise UsageError(f"{err}; the "
                              f"{len(store.finished())} finished tasks are saved; fix it and "
                              f"run again to resume: {resume_hint}") from None
         if store.code_changed():

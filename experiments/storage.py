@@ -41,20 +41,32 @@ CONSOLIDATED = "results.parquet"
 MANIFEST_INTERVAL = 2.0
 
 
+class StorageError(OSError):
+    """A result could not be written (disk full, directory removed, permissions changed)."""
+
+
 def task_file_name(index: int) -> str:
     """``task-000042.parquet``: zero-padded so that file order is task order."""
     return f"task-{index:06d}.parquet"
 
 
 def atomic_write(path: Path, write: Any) -> None:
-    """Call ``write(tmp_path)`` on a hidden temporary file next to ``path``, then rename it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    """Call ``write(tmp_path)`` on a hidden temporary file next to ``path``, then rename it.
+
+    Raises:
+        StorageError: The file could not be written.
+    """
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
         write(Path(tmp))
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as err:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, StorageError):
+            raise StorageError(f"cannot write {path} ({err.strerror or err})") from err
         raise
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.spec import SweepSpec
-from experiments.storage import RunStore
+from experiments.storage import RunStore, StorageError
 from simulation import DisclosureModel, Params
 
 #: Attempts per task when the executor (not the model) fails: a lost worker, a dead process.
@@ -387,6 +387,8 @@ def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots:
     Raises:
         KeyboardInterrupt: Including :class:`SweepStopped`; finished tasks are saved and the
             session is closed as ``interrupted``.
+        StorageError: A result could not be written; the session is closed as
+            ``interrupted``.
     """
     finished = store.finished()
     todo = [task for task in build_tasks(spec) if task.index not in finished]
@@ -405,7 +407,7 @@ def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots:
     except KeyboardInterrupt:
         store.end_session("interrupted")
         raise
-    except OSError:
+    except StorageError:
         with contextlib.suppress(OSError):
             store.end_session("interrupted")
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -174,15 +175,15 @@ def test_a_full_disk_stops_the_sweep_with_a_clear_error(tiny_spec, tmp_path, cap
                                                         monkeypatch):
     import errno
 
-    from experiments.storage import RunStore
-
-    def full(self, index, frame, error, seconds):
+    def full(self, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(RunStore, "record", full)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
     assert sweep(tiny_spec, "--results", tmp_path, "--workers", "1") == 2
     err = capsys.readouterr().err
-    assert "cannot write the results in" in err and "No space left on device" in err
-    assert "run again to resume" in err
+    assert re.search(r"cannot write .*task-00000\d\.parquet \(No space left on device\); "
+                     r"the 0 finished tasks are saved", err)
     directory = run_directory(load_spec(tiny_spec), tmp_path)
+    assert not list((directory / "tasks").iterdir())  # no temporary file left behind
+    assert "run again to resume" in err
     assert json.loads((directory / "manifest.json").read_text())["status"] == "interrupted"
