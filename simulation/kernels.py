@@ -30,9 +30,20 @@ def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
     return codes
 
 
+def code_tables(n_categories: int, scored_mask: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per disclosure code: its disclosure level (share of scored bits) and whether it adopted."""
+    codes = np.arange(2**n_categories)
+    scored_bits = np.zeros(codes.size, dtype=np.int64)
+    for k in range(n_categories):
+        scored_bits += (codes >> k) & 1 & (scored_mask >> k)
+    n_scored = max(int(scored_mask).bit_count(), 1)
+    return ((scored_bits / n_scored).astype(np.float32),
+            ((codes & scored_mask) == scored_mask).astype(np.uint8))
+
+
 @njit(cache=True, nogil=True)
-def neighbour_sums(indptr, indices, codes, perceived, scored_mask, n_scored, n_categories,
-                   privacy_concern, sensitivities, rho):  # pragma: no cover - compiled
+def neighbour_sums(indptr, indices, codes, perceived, level_of_code, adopted_of_code,
+                   n_categories, privacy_concern, sensitivities, rho):  # pragma: no cover
     """One pass over the edges; returns (counts, adopters, level_sum, perceived_sum, paid).
 
     Args:
@@ -40,8 +51,8 @@ def neighbour_sums(indptr, indices, codes, perceived, scored_mask, n_scored, n_c
         indices: CSR column indices.
         codes: Disclosure bitmask of each citizen (uint16).
         perceived: Perceived score of each citizen (float32).
-        scored_mask: Bitmask of the scored categories.
-        n_scored: Number of scored categories (>= 1).
+        level_of_code: Disclosure level of each code (``code_tables``).
+        adopted_of_code: 1 where a code discloses every scored category.
         n_categories: K.
         privacy_concern: v_i.
         sensitivities: kappa_k.
@@ -53,33 +64,32 @@ def neighbour_sums(indptr, indices, codes, perceived, scored_mask, n_scored, n_c
     level_sum = np.zeros(n, dtype=np.float32)
     perceived_sum = np.zeros(n, dtype=np.float32)
     paid = np.zeros(n, dtype=np.float64)
+    tally = np.zeros(n_categories, dtype=np.int64)
     for i in range(n):
-        adopt = 0.0
-        level = 0
+        tally[:] = 0
+        adopt = 0
+        level = 0.0
         total = 0.0
         for e in range(indptr[i], indptr[i + 1]):
             j = indices[e]
-            code = codes[j]
+            code = np.int64(codes[j])
             for k in range(n_categories):
-                counts[i, k] += (code >> k) & 1
-            on = code & scored_mask
-            if on == scored_mask:
-                adopt += 1.0
-            while on:
-                level += 1
-                on &= on - 1
+                tally[k] += (code >> k) & 1
+            adopt += adopted_of_code[code]
+            level += level_of_code[code]
             total += perceived[j]
-        adopters[i] = adopt
-        level_sum[i] = level / n_scored
-        perceived_sum[i] = total
-        own = codes[i]
+        own = np.int64(codes[i])
         cost = 0.0
         for k in range(n_categories):
+            m = tally[k]
+            counts[i, k] = m
             if (own >> k) & 1:
-                m = counts[i, k]
                 share = 1.0
                 if rho > 0.0 and m > 0:
                     share = 1.0 - rho * rho * m / (1.0 - rho + m * rho)
                 cost += sensitivities[k] * share
+        adopters[i] = adopt
+        level_sum[i] = level
+        perceived_sum[i] = total
         paid[i] = privacy_concern[i] * cost
     return counts, adopters, level_sum, perceived_sum, paid

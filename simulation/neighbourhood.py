@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from simulation.kernels import disclosure_codes, neighbour_sums
+from simulation.kernels import code_tables, disclosure_codes, neighbour_sums
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,10 @@ def aggregate(adjacency: sp.csr_array, disclosed: np.ndarray, scored: np.ndarray
     if not scored.any():
         scored = np.ones_like(scored)
     mask = int(sum(1 << int(k) for k in np.flatnonzero(scored)))
+    level_of_code, adopted_of_code = code_tables(disclosed.shape[1], mask)
     counts, adopters, level_sum, perceived_sum, paid = neighbour_sums(
         adjacency.indptr, adjacency.indices, disclosure_codes(disclosed),
-        perceived.astype(np.float32), mask, int(scored.sum()), disclosed.shape[1],
+        perceived.astype(np.float32), level_of_code, adopted_of_code, disclosed.shape[1],
         privacy_concern, np.asarray(sensitivities, dtype=np.float64), float(rho))
     return Neighbourhood(degree, counts, adopters, level_sum, perceived_sum, paid)
 
