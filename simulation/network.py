@@ -70,6 +70,12 @@ class SocialNetwork:
         return graph
 
 
+#: Edge lists at least this long are assembled by compiled code (``simulation._csr``), which
+#: needs no temporaries beyond the result (at 10^7 nodes: 1 s instead of 4 s, 1.1 GB less);
+#: shorter ones by scipy, which is as fast there without importing numba.
+COMPILED_MIN_EDGES = 10_000_000
+
+
 def adjacency_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
     """Symmetric CSR adjacency from an edge list; drops self-loops and duplicate edges.
 
@@ -85,6 +91,15 @@ def adjacency_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_arr
     index = np.int32 if max(n, 2 * np.size(src)) < 2**31 else np.int64
     src = np.asarray(src)
     dst = np.asarray(dst)
+    if src.size >= COMPILED_MIN_EDGES:
+        from simulation._csr import csr_from_edges  # numba: imported only for large graphs
+
+        indptr, indices = csr_from_edges(n, np.ascontiguousarray(src), np.ascontiguousarray(dst),
+                                         np.empty(0, dtype=index))
+        csr = sp.csr_array((np.ones(indices.size, dtype=np.float32), indices, indptr),
+                           shape=(n, n))
+        csr.has_canonical_format = True
+        return csr
     keep = src != dst
     if not keep.all():
         src, dst = src[keep], dst[keep]

@@ -138,6 +138,21 @@ def test_adjacency_from_edges_matches_a_dense_reference_on_random_multigraphs():
     assert adjacency_from_edges(3, np.array([], dtype=int), np.array([], dtype=int)).nnz == 0
 
 
+def test_compiled_and_scipy_assembly_give_the_same_matrix(monkeypatch):
+    rng = np.random.default_rng(12)
+    n = 3000
+    src, dst = rng.integers(0, n - 5, size=(2, 20_000))  # repeats, self-loops, isolated nodes
+    src[:100] = np.arange(100)  # a hub: row 0 gets more than the insertion-sort length
+    dst[:100] = 0
+    by_scipy = adjacency_from_edges(n, src, dst)
+    monkeypatch.setattr(network_module, "COMPILED_MIN_EDGES", 1)
+    compiled = adjacency_from_edges(n, src, dst)
+    for field in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(compiled, field), getattr(by_scipy, field))
+        assert getattr(compiled, field).dtype == getattr(by_scipy, field).dtype
+    assert compiled.has_sorted_indices and compiled.shape == (n, n)
+
+
 def test_to_networkx_round_trip():
     net = build("erdos_renyi", 200, seed=4)
     graph = net.to_networkx()
