@@ -33,7 +33,7 @@ import pandas as pd
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.metrics import collect_outputs, output_columns, privacy_quintiles, run_summary
-from simulation.network import SocialNetwork, build_network, read_edge_list
+from simulation.network import SocialNetwork, build_network
 from simulation.params import Params
 from simulation.population import Population, draw_population
 from simulation.rules import (
@@ -108,10 +108,13 @@ class DisclosureModel(mesa.Model):
         super().__init__(rng=rng)
         p = self.params
         network_rng, population_rng, self.decision_rng = self.rng.spawn(3)
-        n = len(read_edge_list(p.edge_list)[2]) if p.network == "edge_list" else p.n_citizens
-        self.population: Population = draw_population(p, n, population_rng)
-        self.network: SocialNetwork = build_network(p, network_rng,
-                                                    self.population.privacy_concern)
+        if p.network == "edge_list":  # the file sets the population size
+            self.network: SocialNetwork = build_network(p, network_rng)
+            self.population: Population = draw_population(p, self.network.n_nodes,
+                                                          population_rng)
+        else:  # the block model's communities depend on privacy concern
+            self.population = draw_population(p, p.n_citizens, population_rng)
+            self.network = build_network(p, network_rng, self.population.privacy_concern)
         self._degree = self.network.degree
         # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
         self._seeds = self.population.disclosed[:, p.scored_weights > 0].all(axis=1)
