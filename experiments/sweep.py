@@ -210,8 +210,11 @@ def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     ``fork`` would copy the progress bar's thread state into the workers (unsafe);
     ``spawn`` would import Mesa anew in every worker.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["experiments.sweep"])
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["experiments.sweep"])
+    else:  # Windows
+        context = multiprocessing.get_context("spawn")
     return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                   initializer=_worker_init, initargs=(os.getpid(),))
 
