@@ -201,7 +201,8 @@ def _worker_init(driver: int) -> None:
             except PermissionError:  # the pid was reused by another user's process
                 os._exit(1)
 
-    threading.Thread(target=watch, name="driver-watchdog", daemon=True).start()
+    if os.name == "posix":  # os.kill(pid, 0) probes a process on POSIX only
+        threading.Thread(target=watch, name="driver-watchdog", daemon=True).start()
 
 
 def process_pool(workers: int) -> cf.ProcessPoolExecutor:
