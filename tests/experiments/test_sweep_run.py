@@ -187,3 +187,15 @@ def test_a_full_disk_stops_the_sweep_with_a_clear_error(tiny_spec, tmp_path, cap
     assert not list((directory / "tasks").iterdir())  # no temporary file left behind
     assert "run again to resume" in err
     assert json.loads((directory / "manifest.json").read_text())["status"] == "interrupted"
+
+
+def test_scheduled_events_reach_the_model(tmp_path):
+    event = '\n[[events]]\nstep = 3\ntarget = "completeness_bonus"\nset = 0.6\n'
+    plain = load_spec(write_spec(tmp_path, TINY, "plain.toml"))
+    bonus = load_spec(write_spec(tmp_path, TINY + event, "event.toml"))
+    task = build_tasks(plain)[0]  # completeness_bonus = 0 until the event
+    before = TaskRunner.from_spec(plain)(task).frame
+    after = TaskRunner.from_spec(bonus)(build_tasks(bonus)[0]).frame
+    assert build_tasks(bonus)[0].seed == task.seed  # same root seed, same task: same seed
+    assert before["mean_disclosure"].iloc[0] == after["mean_disclosure"].iloc[0]  # same start
+    assert after["mean_disclosure"].iloc[-1] > before["mean_disclosure"].iloc[-1] + 0.05
