@@ -1,0 +1,1 @@
+"""datarovers experiments: command line, single runs, sweeps, summaries and validation."""
