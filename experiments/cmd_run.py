@@ -10,19 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from experiments.overrides import parse_assignments
+from experiments.overrides import int_at_least, parse_assignments
 from experiments.single_run import RunInterrupted, RunRecord, execute, prepare, summary_rows
-
-
-def non_negative_int(text: str) -> int:
-    """Argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"got {text!r}, expected an integer >= 0") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"got {value}, expected an integer >= 0")
-    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,9 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("run", help="run the model once and write its time series",
                             description="Run the model once; write timeseries.parquet and "
                                         "manifest.json into a new run directory.")
-    parser.add_argument("--steps", type=non_negative_int, default=200,
+    parser.add_argument("--steps", type=int_at_least(0), default=200,
                         help="number of steps (default 200)")
-    parser.add_argument("--rng", type=non_negative_int, default=None, metavar="SEED",
+    parser.add_argument("--rng", type=int_at_least(0), default=None, metavar="SEED",
                         help="root seed (default: drawn from OS entropy and recorded)")
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", dest="assignments",
                         help="set a parameter, e.g. --set inference_skepticism=1 "

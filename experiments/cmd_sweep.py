@@ -16,6 +16,7 @@ from rich.progress import (
 )
 
 from experiments.errors import UsageError
+from experiments.overrides import int_at_least
 from experiments.spec import SweepSpec, load_spec
 from experiments.storage import (
     CONSOLIDATED,
@@ -37,17 +38,6 @@ from experiments.sweep import (
 )
 
 
-def positive_int(text: str) -> int:
-    """Parse an integer >= 1 (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"got {text!r}, expected an integer >= 1") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"got {value}, expected an integer >= 1")
-    return value
-
-
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``sweep``."""
     parser = sub.add_parser(
@@ -56,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "file per task under RESULTS/<name>/<spec hash>/. Running the same spec "
                     "again resumes: finished tasks are skipped. See docs/experiments.md.")
     parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")
-    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
+    parser.add_argument("--workers", type=int_at_least(1), default=None, metavar="N",
                         help="worker processes (default: every CPU this process may use)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--cluster", metavar="ADDRESS", default=None,

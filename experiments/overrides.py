@@ -1,8 +1,10 @@
-"""Parsing ``name=value`` parameter assignments from the command line."""
+"""Parsing command-line values: ``name=value`` parameter assignments and bounded integers."""
 
 from __future__ import annotations
 
+import argparse
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from experiments.errors import UsageError
@@ -32,3 +34,18 @@ def parse_assignments(items: list[str] | None) -> dict[str, Any]:
             raise UsageError(f"--set {item!r}: {name} is set twice")
         overrides[name] = parse_value(raw)
     return overrides
+
+
+def int_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type`` accepting integers >= ``minimum``, with a one-line error otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"got {text!r}, expected an integer >= {minimum}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"got {value}, expected an integer >= {minimum}")
+        return value
+
+    return parse
