@@ -162,8 +162,9 @@ def collect_outputs(pop: Population, params: Params, *, inferred_score: float,
         "mean_disclosure": float(level.mean()),
         "mean_disclosure_weighted": float(weighted.mean()),
     }
-    out.update({f"disclosure_{c}": float(d[:, k].mean())
-                for k, c in enumerate(params.categories)})
+    per_category = d.sum(axis=0) / pop.size  # one pass over the rows
+    out.update({f"disclosure_{c}": float(v)
+                for c, v in zip(params.categories, per_category, strict=True)})
     out["share_disclose_none"] = float(np.mean(disclosed_count == 0))
     out["share_disclose_all"] = float(np.mean(disclosed_count == n_scored))
     out["sharing_rate"] = float(pop.shares_score.mean())

@@ -304,7 +304,7 @@ class DisclosureModel(mesa.Model):
         shares[rows] = pop.shares_score[model_of[copy]]
         return disclosed, shares
 
-    def _current_utility(self, who: np.ndarray, context: nbh.Neighbourhood,
+    def _current_utility(self, who: np.ndarray | slice, context: nbh.Neighbourhood,
                          neighbour_perceived: np.ndarray | float = 0.0,
                          score: np.ndarray | None = None,
                          privacy_paid: np.ndarray | None = None) -> np.ndarray:
@@ -403,7 +403,7 @@ class DisclosureModel(mesa.Model):
     def _collect(self, perceived: np.ndarray, disclosed_count: np.ndarray) -> None:
         """Compute this step's outputs (welfare included) and hand them to the DataCollector."""
         pop = self.population
-        welfare = self._current_utility(np.arange(pop.size), self.neighbourhood,
+        welfare = self._current_utility(slice(None), self.neighbourhood,
                                         self.neighbourhood.mean_perceived(perceived), pop.score,
                                         self.neighbourhood.privacy_paid)
         self.outputs = collect_outputs(
