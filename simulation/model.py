@@ -6,7 +6,7 @@ A step t:
      withholders),
   2. each citizen revises with probability r and applies the decision rule, reading the state
      of t-1 (synchronous) or, with the random sequential schedule, its neighbours' latest choices,
-  3. the platform rescores everyone; one sparse product gives every neighbour aggregate; the
+  3. the platform rescores; one pass over the edges gives every neighbour aggregate; the
      outputs are collected.
 
 Engines: ``vectorized`` decides for all revisers at once over arrays; ``agents`` runs the same
