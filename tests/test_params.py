@@ -48,6 +48,9 @@ def test_ints_become_floats_and_lists_tuples():
     ({"categories": ()}, ValueError, ["categories", "at least one"]),
     ({"weight_gaming": 0.1}, ValueError, ["weight_gaming", "unknown category 'gaming'"]),
     ({"schedule": "random_sequential"}, ValueError, ["schedule", "engine='agents'"]),
+    ({"schedule": "asynchronous"}, ValueError, ["schedule", "synchronous, random_sequential"]),
+    ({"engine": "gpu"}, ValueError, ["engine", "vectorized, agents"]),
+    ({"threshold_kind": "share"}, ValueError, ["threshold_kind", "fraction, count"]),
     ({"threshold_values": (0.1, 0.2)}, ValueError, ["threshold_values", "one per citizen"]),
     ({"n_seeds": 5000}, ValueError, ["n_seeds", "at most n_citizens"]),
 ])
