@@ -141,7 +141,8 @@ class DisclosureModel(mesa.Model):
         """All citizens as a Mesa AgentSet, in node order.
 
         The Citizen objects are created on first access: a run that never touches them (a sweep,
-        a 10^7-citizen run) does not pay about 5 s and 300 MB per million for them.
+        a 10^7-citizen run) does not pay about 3 s and 180 MB per million for them
+        (benchmarks/build.py).
         """
         if self._citizens is None:
             self._citizens = [Citizen(self, node) for node in range(self.n_citizens)]
