@@ -6,23 +6,13 @@ Same model as benchmarks/step.py (Watts-Strogatz, mean degree 10, defaults). Run
 """
 
 import json
-import time
 
 import numpy as np
+from step import median_time  # benchmarks/ is on sys.path when this script runs
 
 from simulation import DisclosureModel
 from simulation import neighbourhood as nbh
 from simulation.metrics import collect_outputs
-
-
-def median_time(action, repeats: int) -> float:
-    """Median wall time of ``action()``."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def main() -> None:
