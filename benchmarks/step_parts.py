@@ -12,6 +12,7 @@ from step import median_time  # benchmarks/ is on sys.path when this script runs
 
 from simulation import DisclosureModel
 from simulation import neighbourhood as nbh
+from simulation.codes import disclosure_codes
 from simulation.metrics import collect_outputs
 
 
@@ -22,8 +23,7 @@ def main() -> None:
     model.run_for(2)
     adjacency, pop, p = model.network.adjacency, model.population, model.params
     x = np.random.default_rng(0).random(n).astype(np.float32)
-    scored = p.scored_weights > 0
-    count = pop.disclosed[:, scored].sum(axis=1, dtype=np.int16)
+    codes = disclosure_codes(pop.disclosed)
     perceived = np.where(pop.shares_score, pop.score, model.peers.inferred_score)
 
     def decisions():
@@ -33,15 +33,17 @@ def main() -> None:
     parts = {
         "revision draws": lambda: model.decision_rng.random(n) < p.revision_rate,
         "decisions of the revisers": decisions,
+        "disclosure codes": lambda: disclosure_codes(pop.disclosed),
         "neighbour aggregation": lambda: nbh.aggregate(
-            adjacency, pop.disclosed, scored, perceived, model._degree, pop.privacy_concern,
+            adjacency, codes, model.code_tables, perceived, model._degree, pop.privacy_concern,
             np.asarray(p.sensitivities), p.data_correlation),
         "welfare": lambda: model._current_utility(
             slice(None), model.neighbourhood, model.neighbourhood.mean_perceived(perceived),
             pop.score, model.neighbourhood.privacy_paid),
         "other outputs": lambda: collect_outputs(
             pop, p, inferred_score=model.peers.inferred_score, quintile=model._quintile,
-            disclosed_count=count, welfare=0.0, neighbourhood=model.neighbourhood),
+            codes=codes, tables=model.code_tables, welfare=0.0,
+            neighbourhood=model.neighbourhood),
         "whole step": model.step,
     }
     floor = median_time(lambda: adjacency @ x, 7)

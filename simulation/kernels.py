@@ -22,25 +22,6 @@ import numpy as np
 from numba import njit
 
 
-def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
-    """Bitmask of each citizen's disclosed categories (bit k = category k), uint16."""
-    codes = np.zeros(disclosed.shape[0], dtype=np.uint16)
-    for k in range(disclosed.shape[1]):
-        codes |= disclosed[:, k].astype(np.uint16) << k
-    return codes
-
-
-def code_tables(n_categories: int, scored_mask: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per disclosure code: its disclosure level (share of scored bits) and whether it adopted."""
-    codes = np.arange(2**n_categories)
-    scored_bits = np.zeros(codes.size, dtype=np.int64)
-    for k in range(n_categories):
-        scored_bits += (codes >> k) & 1 & (scored_mask >> k)
-    n_scored = max(int(scored_mask).bit_count(), 1)
-    return ((scored_bits / n_scored).astype(np.float32),
-            ((codes & scored_mask) == scored_mask).astype(np.uint8))
-
-
 @njit(cache=True, nogil=True)
 def neighbour_sums(indptr, indices, codes, perceived, level_of_code, adopted_of_code,
                    n_categories, privacy_concern, sensitivities, rho):  # pragma: no cover
@@ -51,7 +32,7 @@ def neighbour_sums(indptr, indices, codes, perceived, level_of_code, adopted_of_
         indices: CSR column indices.
         codes: Disclosure bitmask of each citizen (uint16).
         perceived: Perceived score of each citizen (float32).
-        level_of_code: Disclosure level of each code (``code_tables``).
+        level_of_code: Disclosure level of each code (``simulation.codes.CodeTables``).
         adopted_of_code: 1 where a code discloses every scored category.
         n_categories: K.
         privacy_concern: v_i.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulation.codes import CodeTables
 from simulation.neighbourhood import Neighbourhood
 from simulation.params import Params
 from simulation.population import Population
@@ -110,7 +111,7 @@ def score_distribution(score: np.ndarray) -> tuple[float, float]:
 def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
     """Quintile (0 = least concerned, 4 = most) of each citizen's privacy concern."""
     ranks = np.argsort(np.argsort(privacy_concern, kind="stable"), kind="stable")
-    return (ranks * 5 // privacy_concern.size).astype(np.int8)
+    return (ranks * 5 // privacy_concern.size).astype(np.int64)
 
 
 def assortativity(level: np.ndarray, neighbour_sum: np.ndarray, degree: np.ndarray) -> float:
@@ -120,7 +121,7 @@ def assortativity(level: np.ndarray, neighbour_sum: np.ndarray, degree: np.ndarr
     Var(x) = sum_i k_i x_i^2 / S - E[x]^2 (Newman 2003, Mixing patterns in networks, PRE 67).
     """
     # Products are summed elementwise: BLAS dot is slow for one vector on these machines.
-    weight = degree.astype(np.float64)
+    weight = np.asarray(degree, dtype=np.float64)
     total = weight.sum()
     if total == 0:
         return float("nan")
@@ -134,39 +135,38 @@ def assortativity(level: np.ndarray, neighbour_sum: np.ndarray, degree: np.ndarr
 
 
 def collect_outputs(pop: Population, params: Params, *, inferred_score: float,
-                    quintile: np.ndarray, disclosed_count: np.ndarray, welfare: float,
-                    neighbourhood: Neighbourhood) -> dict[str, float]:
+                    quintile: np.ndarray, codes: np.ndarray, tables: CodeTables,
+                    welfare: float, neighbourhood: Neighbourhood) -> dict[str, float]:
     """Compute every output of :data:`OUTPUTS` for the current state.
+
+    Disclosure outputs come from one histogram of the citizens' disclosure codes (and one of
+    (quintile, code) pairs) weighted by the per-code tables.
 
     Args:
         pop: The population state.
         params: The parameters in force.
         inferred_score: s_hat_ns.
-        quintile: Privacy-concern quintile of each citizen.
-        disclosed_count: Number of scored categories each citizen discloses (all categories
-            when none is scored).
+        quintile: Privacy-concern quintile of each citizen (0-4, int64).
+        codes: Each citizen's disclosure code.
+        tables: Per-code values for the scored categories in force.
         welfare: Mean utility.
         neighbourhood: Neighbour aggregates of the current state.
     """
-    weights = params.scored_weights
-    scored = weights > 0
-    n_scored = int(scored.sum()) or params.n_categories
-    level = disclosed_count / n_scored
-    d = pop.disclosed
-    weighted = np.zeros(pop.size)
-    for k in np.flatnonzero(scored):
-        weighted += weights[k] * d[:, k]
-    weighted = weighted / weights.sum() if weights.sum() > 0 else level
+    n, n_codes = pop.size, tables.count.size
+    by_quintile = np.bincount(quintile * n_codes + codes, minlength=5 * n_codes
+                              ).reshape(5, n_codes)
+    histogram = by_quintile.sum(axis=0)
     score = pop.score
     out: dict[str, float] = {
-        "mean_disclosure": float(level.mean()),
-        "mean_disclosure_weighted": float(weighted.mean()),
+        "mean_disclosure": float((histogram * tables.level).sum() / n),
+        "mean_disclosure_weighted": float((histogram * tables.weighted).sum() / n),
     }
-    per_category = d.sum(axis=0) / pop.size  # one pass over the rows
+    per_category = (histogram[:, None] * tables.bits).sum(axis=0) / n
     out.update({f"disclosure_{c}": float(v)
                 for c, v in zip(params.categories, per_category, strict=True)})
-    out["share_disclose_none"] = float(np.mean(disclosed_count == 0))
-    out["share_disclose_all"] = float(np.mean(disclosed_count == n_scored))
+    out["share_disclose_none"] = float(histogram[tables.count == 0].sum() / n)
+    adopted_share = float(histogram[tables.adopted == 1].sum() / n)
+    out["share_disclose_all"] = adopted_share
     out["sharing_rate"] = float(pop.shares_score.mean())
     out["inferred_score"] = float(inferred_score)
     out["mean_score"] = float(score.mean())
@@ -175,14 +175,13 @@ def collect_outputs(pop: Population, params: Params, *, inferred_score: float,
     for t in params.thresholds:
         out[f"share_above_{threshold_label(t)}"] = float(np.mean(score >= t))
     out["gini_score"] = gini_score
-    by_quintile = np.bincount(quintile, weights=level, minlength=5) / np.maximum(
-        np.bincount(quintile, minlength=5), 1)
-    out["privacy_gap"] = float(by_quintile[0] - by_quintile[4])
-    out["assortativity"] = assortativity(level, neighbourhood.disclosure_sum,
+    level_by_quintile = (by_quintile * tables.level).sum(axis=1) / np.maximum(
+        by_quintile.sum(axis=1), 1)
+    out["privacy_gap"] = float(level_by_quintile[0] - level_by_quintile[4])
+    out["assortativity"] = assortativity(tables.level[codes], neighbourhood.disclosure_sum,
                                          neighbourhood.degree)
     out["welfare"] = welfare
-    out["cascade_size"] = (float(np.mean(disclosed_count == n_scored))
-                           if params.rule == "threshold" else float("nan"))
+    out["cascade_size"] = adopted_share if params.rule == "threshold" else float("nan")
     return out
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
+from simulation.codes import CodeTables, disclosure_codes
 from simulation.metrics import collect_outputs, output_columns, privacy_quintiles, run_summary
 from simulation.network import SocialNetwork, build_network
 from simulation.params import Params
@@ -115,7 +116,7 @@ class DisclosureModel(mesa.Model):
         else:  # the block model's communities depend on privacy concern
             self.population = draw_population(p, p.n_citizens, population_rng)
             self.network = build_network(p, network_rng, self.population.privacy_concern)
-        self._degree = self.network.degree
+        self._degree = self.network.degree.astype(np.float64)
         # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
         self._seeds = self.population.disclosed[:, p.scored_weights > 0].all(axis=1)
         self._quintile = privacy_quintiles(self.population.privacy_concern)
@@ -235,6 +236,14 @@ class DisclosureModel(mesa.Model):
             self._incentives = Incentives.from_params(self.params)
             self._incentives_of = self.params
         return self._incentives
+
+    @property
+    def code_tables(self) -> CodeTables:
+        """Per-code tables for the scored categories in force (rebuilt after an event)."""
+        if getattr(self, "_code_tables_of", None) is not self.params:
+            self._code_tables = CodeTables.from_weights(self.params.scored_weights)
+            self._code_tables_of = self.params
+        return self._code_tables
 
     def _scored(self) -> np.ndarray:
         return self.params.scored_weights > 0
@@ -392,16 +401,14 @@ class DisclosureModel(mesa.Model):
                                           p.behaviour_weight, p.completeness_bonus)
         self._score_basis = basis
         self.peers: PeerView = peer_view(pop.score, pop.shares_score, p.inference_skepticism)
-        scored = weights > 0
-        columns = pop.disclosed[:, scored] if scored.any() else pop.disclosed
-        count = columns.sum(axis=1, dtype=np.int16)
+        codes = disclosure_codes(pop.disclosed)
         perceived = np.where(pop.shares_score, pop.score, self.peers.inferred_score)
         self.neighbourhood = nbh.aggregate(
-            self.network.adjacency, pop.disclosed, scored, perceived, self._degree,
+            self.network.adjacency, codes, self.code_tables, perceived, self._degree,
             pop.privacy_concern, np.asarray(p.sensitivities), p.data_correlation)
-        self._collect(perceived, count)
+        self._collect(perceived, codes)
 
-    def _collect(self, perceived: np.ndarray, disclosed_count: np.ndarray) -> None:
+    def _collect(self, perceived: np.ndarray, codes: np.ndarray) -> None:
         """Compute this step's outputs (welfare included) and hand them to the DataCollector."""
         pop = self.population
         welfare = self._current_utility(slice(None), self.neighbourhood,
@@ -409,6 +416,6 @@ class DisclosureModel(mesa.Model):
                                         self.neighbourhood.privacy_paid)
         self.outputs = collect_outputs(
             pop, self.params, inferred_score=self.peers.inferred_score, quintile=self._quintile,
-            disclosed_count=disclosed_count, welfare=float(welfare.mean()),
+            codes=codes, tables=self.code_tables, welfare=float(welfare.mean()),
             neighbourhood=self.neighbourhood)
         self.datacollector.collect(self)

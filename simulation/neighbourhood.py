@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from simulation.kernels import code_tables, disclosure_codes, neighbour_sums
+from simulation.codes import CodeTables
+from simulation.kernels import neighbour_sums
 
 
 @dataclass(frozen=True)
@@ -50,29 +51,25 @@ class Neighbourhood:
                          where=self.degree > 0)
 
 
-def aggregate(adjacency: sp.csr_array, disclosed: np.ndarray, scored: np.ndarray,
+def aggregate(adjacency: sp.csr_array, codes: np.ndarray, tables: CodeTables,
               perceived: np.ndarray, degree: np.ndarray, privacy_concern: np.ndarray,
               sensitivities: np.ndarray, rho: float) -> Neighbourhood:
     """Every neighbour aggregate of the state, in one compiled pass (module docstring).
 
     Args:
         adjacency: Symmetric CSR adjacency.
-        disclosed: d, shape (N, K).
-        scored: Scored categories, shape (K,) (if none is, every category counts as scored).
+        codes: Each citizen's disclosure code (``simulation.codes.disclosure_codes``).
+        tables: Per-code level and adoption for the scored categories.
         perceived: Perceived score of each citizen.
         degree: k_i.
         privacy_concern: v_i, for each citizen's privacy cost.
         sensitivities: kappa_k.
         rho: Correlation of friends' data in the leakage.
     """
-    if not scored.any():
-        scored = np.ones_like(scored)
-    mask = int(sum(1 << int(k) for k in np.flatnonzero(scored)))
-    level_of_code, adopted_of_code = code_tables(disclosed.shape[1], mask)
     counts, adopters, level_sum, perceived_sum, paid = neighbour_sums(
-        adjacency.indptr, adjacency.indices, disclosure_codes(disclosed),
-        perceived.astype(np.float32), level_of_code, adopted_of_code, disclosed.shape[1],
-        privacy_concern, np.asarray(sensitivities, dtype=np.float64), float(rho))
+        adjacency.indptr, adjacency.indices, codes, perceived.astype(np.float32),
+        tables.level, tables.adopted, tables.bits.shape[1], privacy_concern,
+        np.asarray(sensitivities, dtype=np.float64), float(rho))
     return Neighbourhood(degree, counts, adopters, level_sum, perceived_sum, paid)
 
 

@@ -1,0 +1,65 @@
+"""A citizen's disclosures as one bitmask, and what each bitmask means for the outputs.
+
+With K <= 12 categories a citizen's choice d_i1..d_iK is one integer code_i = sum_k d_ik 2^k
+(uint16). Quantities that depend only on the choice (how many scored categories it discloses,
+its disclosure level, its weighted disclosure, whether it adopted) are then looked up in tables
+of 2^K entries, and population shares follow from one histogram of the codes: collecting the
+outputs reads each citizen's code once instead of its K columns several times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
+    """Bitmask of each citizen's disclosed categories (bit k = category k), uint16."""
+    codes = np.zeros(disclosed.shape[0], dtype=np.uint16)
+    for k in range(disclosed.shape[1]):
+        codes |= disclosed[:, k].astype(np.uint16) << k
+    return codes
+
+
+@dataclass(frozen=True)
+class CodeTables:
+    """Per-code values for a category table with score weights ``weights``.
+
+    "Scored" categories are those with w_k > 0; if none is, every category counts as scored.
+
+    Attributes:
+        bits: bits[c, k] = 1 if code c discloses category k, shape (2^K, K).
+        count: Number of scored categories code c discloses.
+        level: count / number of scored categories (float32).
+        weighted: sum_k w_k d_k / sum_k w_k over scored categories (level if no weight).
+        adopted: Whether code c discloses every scored category (uint8).
+        scored_mask: Bitmask of the scored categories.
+    """
+
+    bits: np.ndarray
+    count: np.ndarray
+    level: np.ndarray
+    weighted: np.ndarray
+    adopted: np.ndarray
+    scored_mask: int
+
+    @classmethod
+    def from_weights(cls, weights: np.ndarray) -> CodeTables:
+        """Tables for the given (capped) score weights."""
+        weights = np.asarray(weights, dtype=np.float64)
+        n_categories = weights.size
+        scored = weights > 0
+        if not scored.any():
+            scored = np.ones(n_categories, dtype=bool)
+        codes = np.arange(2**n_categories)
+        bits = ((codes[:, None] >> np.arange(n_categories)) & 1).astype(np.int64)
+        count = bits[:, scored].sum(axis=1)
+        n_scored = int(scored.sum())
+        level = count / n_scored
+        total = weights[scored].sum()
+        weighted = (bits[:, scored] * weights[scored]).sum(axis=1) / total if total > 0 \
+            else level
+        mask = int(sum(1 << int(k) for k in np.flatnonzero(scored)))
+        return cls(bits, count, level.astype(np.float32), weighted,
+                   (count == n_scored).astype(np.uint8), mask)

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from simulation import DisclosureModel
+from simulation.metrics import binned_median_and_gini, gini
+
+
+@pytest.mark.parametrize("overrides", [{}, {"category_cap": 2},
+                                       {"weights": (0, 0, 0, 0, 0, 0), "rule": "imitation"}])
+def test_outputs_equal_their_direct_definitions(overrides):
+    model = DisclosureModel(rng=4, n_citizens=700, **overrides)
+    model.run_for(6)
+    out, pop, p = model.outputs, model.population, model.params
+    weights = p.scored_weights
+    scored = weights > 0 if (weights > 0).any() else np.ones(weights.size, bool)
+    d = pop.disclosed[:, scored]
+    level = d.mean(axis=1)
+    assert out["mean_disclosure"] == pytest.approx(level.mean())
+    if weights.sum() > 0:
+        weighted = (d * weights[scored]).sum(axis=1) / weights[scored].sum()
+        assert out["mean_disclosure_weighted"] == pytest.approx(weighted.mean())
+    for k, name in enumerate(p.categories):
+        assert out[f"disclosure_{name}"] == pytest.approx(pop.disclosed[:, k].mean())
+    assert out["share_disclose_none"] == pytest.approx((~d.any(axis=1)).mean())
+    assert out["share_disclose_all"] == pytest.approx(d.all(axis=1).mean())
+    q = model._quintile
+    assert out["privacy_gap"] == pytest.approx(level[q == 0].mean() - level[q == 4].mean())
+    edges = sp.triu(model.network.adjacency, k=1).tocoo()
+    ends = np.concatenate([level[edges.row], level[edges.col]])
+    other = np.concatenate([level[edges.col], level[edges.row]])
+    # neighbour sums are float32: agreement to ~1e-7
+    assert out["assortativity"] == pytest.approx(np.corrcoef(ends, other)[0, 1], abs=1e-6)
+    assert out["median_score"] == pytest.approx(np.median(pop.score))
+    for t in p.thresholds:
+        assert out[f"share_above_{t:g}"] == pytest.approx((pop.score >= t).mean())
+
+
+def test_gini_exact_and_binned():
+    assert gini(np.ones(10)) == 0.0
+    assert gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
+    scores = np.random.default_rng(1).uniform(350, 950, 300_000)
+    median, binned = binned_median_and_gini(scores)
+    assert abs(median - np.median(scores)) <= 0.01
+    assert abs(binned - gini(scores)) < 1e-5
