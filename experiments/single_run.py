@@ -8,7 +8,8 @@ Layout of a run directory::
 
 A run directory is never overwritten. The data are written to a temporary directory that is
 renamed into place, so a directory that exists is complete; a run stopped with Ctrl-C keeps the
-steps it finished (``status: "interrupted"``).
+steps it finished (``status: "interrupted"``), and so does a run in which the model raised
+(``status: "failed"``, with the traceback in the manifest).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,7 +126,7 @@ def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
     """
     model, seed, out = run.model, run.seed, run.directory
     started, clock = now(), time.perf_counter()
-    status = "completed"
+    status, failure = "completed", None
     try:
         for done in range(1, steps + 1):
             model.step()
@@ -132,6 +134,8 @@ def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
                 progress(done)
     except KeyboardInterrupt:
         status = "interrupted"
+    except Exception:  # keep the finished steps, then let the error surface
+        status, failure = "failed", traceback.format_exc()
     frame = model.dataframe()
     manifest = {
         "kind": "datarovers run",
@@ -144,13 +148,25 @@ def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
         "started": started,
         "finished": now(),
         "wall_seconds": round(time.perf_counter() - clock, 3),
+        "traceback": failure,
         **environment(),
     }
     write_run(out, frame, manifest)
     record = RunRecord(out, frame, manifest)
     if status == "interrupted":
         raise RunInterrupted(record)
+    if status == "failed":
+        raise RunFailed(record)
     return record
+
+
+class RunFailed(RuntimeError):
+    """The model raised during a run, after the finished steps were written."""
+
+    def __init__(self, record: RunRecord) -> None:
+        super().__init__(f"the run failed at step {record.manifest['steps_completed'] + 1}; the "
+                         f"finished steps and the traceback are in {record.directory}")
+        self.record = record
 
 
 class RunInterrupted(KeyboardInterrupt):

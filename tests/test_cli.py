@@ -110,3 +110,43 @@ def test_console_script_end_to_end(tmp_path):
     assert done.stderr.strip().splitlines() == [
         "datarovers run: error: mean_degree: got 3 for network='watts_strogatz', expected an "
         "even integer >= 2"]
+
+
+def _prepared(tmp_path):
+    from experiments.single_run import prepare
+
+    return prepare({"n_citizens": 100}, 5, tmp_path / "run")
+
+
+def test_ctrl_c_keeps_the_finished_steps(tmp_path):
+    from experiments.single_run import RunInterrupted, execute
+
+    def stop_at_three(done):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(RunInterrupted) as info:
+        execute(_prepared(tmp_path), 10, progress=stop_at_three)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and manifest["steps_completed"] == 3
+    assert len(pd.read_parquet(tmp_path / "run" / "timeseries.parquet")) == 4
+    assert info.value.record.directory == tmp_path / "run"
+
+
+def test_a_crash_keeps_the_finished_steps_and_the_traceback(tmp_path, monkeypatch):
+    from experiments.single_run import RunFailed, execute
+
+    prepared = _prepared(tmp_path)
+    real_step = prepared.model.step
+
+    def failing_step():
+        if prepared.model.steps == 2:
+            raise FloatingPointError("boom")
+        real_step()
+
+    monkeypatch.setattr(prepared.model, "step", failing_step)
+    with pytest.raises(RunFailed, match="failed at step 3"):
+        execute(prepared, 10)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and "FloatingPointError: boom" in manifest["traceback"]
+    assert len(pd.read_parquet(tmp_path / "run" / "timeseries.parquet")) == 3
