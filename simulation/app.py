@@ -228,9 +228,8 @@ def network_drawing(adjacency: sp.csr_array, limit: int = DRAW_LIMIT,
 
 # --- figures: plain plotly specs (dicts), built from the model's arrays and outputs -------------
 def _scored(params: Params) -> np.ndarray:
-    """Mask of the scored categories (w_k > 0); all categories if none is scored."""
-    scored = np.asarray(params.weights) > 0
-    return scored if scored.any() else np.ones_like(scored)
+    """Mask of the scored categories (after the category cap), as the outputs count them."""
+    return params.scored_categories
 
 
 def disclosure_share(model: DisclosureModel) -> np.ndarray:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.params import scored_categories
+
 
 def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
     """Bitmask of each citizen's disclosed categories (bit k = category k), uint16."""
@@ -26,7 +28,7 @@ def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
 class CodeTables:
     """Per-code values for a category table with score weights ``weights``.
 
-    "Scored" categories are those with w_k > 0; if none is, every category counts as scored.
+    "Scored" categories follow ``simulation.params.scored_categories``.
 
     Attributes:
         bits: bits[c, k] = 1 if code c discloses category k, shape (2^K, K).
@@ -49,9 +51,7 @@ class CodeTables:
         """Tables for the given (capped) score weights."""
         weights = np.asarray(weights, dtype=np.float64)
         n_categories = weights.size
-        scored = weights > 0
-        if not scored.any():
-            scored = np.ones(n_categories, dtype=bool)
+        scored = scored_categories(weights)
         codes = np.arange(2**n_categories)
         bits = ((codes[:, None] >> np.arange(n_categories)) & 1).astype(np.int64)
         count = bits[:, scored].sum(axis=1)

@@ -118,7 +118,7 @@ class DisclosureModel(mesa.Model):
             self.network = build_network(p, network_rng, self.population.privacy_concern)
         self._degree = self.network.degree.astype(np.float64)
         # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
-        self._seeds = self.population.disclosed[:, p.scored_weights > 0].all(axis=1)
+        self._seeds = self.population.disclosed[:, p.scored_categories].all(axis=1)
         self._quintile = privacy_quintiles(self.population.privacy_concern)
         self.imputed = imputed_quality(p.imputation, self.population.quality,
                                        self.population.disclosed, None)
@@ -220,7 +220,7 @@ class DisclosureModel(mesa.Model):
         # Each citizen reads its own neighbours. In synchronous mode nothing is written until
         # everyone has decided, so what it reads is the state of t-1.
         live = nbh.live_rows(self.network.adjacency, mine.revising, self.population.disclosed,
-                             self._scored())
+                             self.params.scored_categories)
         disclosed, shares = self._decide(mine, live, live_context=True)
         if self.params.schedule == "synchronous":
             decided[citizen.node] = (disclosed[0], bool(shares[0]))
@@ -245,14 +245,11 @@ class DisclosureModel(mesa.Model):
             self._code_tables_of = self.params
         return self._code_tables
 
-    def _scored(self) -> np.ndarray:
-        return self.params.scored_weights > 0
-
     def _active_categories(self) -> np.ndarray:
-        """Categories in the option set: all, or only scored ones when others can only cost."""
+        """Categories in the option set: all, or only weighted ones when others can only cost."""
         p = self.params
         if p.logit_temperature == 0 and p.rule != "norm":
-            return self._scored()
+            return p.scored_weights > 0
         return np.ones(p.n_categories, dtype=bool)
 
     def _disclosure_cost(self, who: np.ndarray, context: nbh.Neighbourhood) -> np.ndarray:
@@ -277,7 +274,7 @@ class DisclosureModel(mesa.Model):
             need = adoption_requirement(context.degree, pop.threshold[who], p.threshold_kind)
             disclosed = pop.disclosed[who].copy()
             adopt = context.adopters >= need
-            disclosed[np.ix_(adopt, self._scored())] = True
+            disclosed[np.ix_(adopt, p.scored_categories)] = True
             return disclosed, pop.shares_score[who].copy()
         if p.rule == "imitation":
             return self._imitate(draws, context, live_context)
@@ -295,7 +292,7 @@ class DisclosureModel(mesa.Model):
         p, pop, who = self.params, self.population, draws.revising
         adjacency = self.network.adjacency
         disclosed, shares = pop.disclosed[who].copy(), pop.shares_score[who].copy()
-        degree = np.diff(adjacency.indptr)[who]
+        degree = self._degree[who].astype(np.int64)
         has = degree > 0
         pick = (adjacency.indptr[who[has]]
                 + np.minimum((draws.uniform[has, 0] * degree[has]).astype(np.int64),
@@ -303,7 +300,7 @@ class DisclosureModel(mesa.Model):
         model_of = adjacency.indices[pick].astype(np.int64)
         learners = who[has]
         if live_context:
-            model_context = nbh.live_rows(adjacency, model_of, pop.disclosed, self._scored())
+            model_context = nbh.live_rows(adjacency, model_of, pop.disclosed, p.scored_categories)
         else:
             model_context = nbh.rows(self.neighbourhood, model_of)
         own = self._current_utility(learners, nbh.rows(context, np.flatnonzero(has)))
@@ -349,12 +346,11 @@ class DisclosureModel(mesa.Model):
         (they needed others). Peppet (2011), "Unraveling privacy", 105 Nw. U. L. Rev. 1153.
         """
         p, pop = self.params, self.population
-        scored = self._scored()
+        scored = p.scored_categories
         if p.rule == "threshold":
             adopted = pop.disclosed[:, scored].all(axis=1)
             return float(np.mean(~self._seeds[adopted])) if adopted.any() else float("nan")
-        disclosing = pop.disclosed[:, scored].any(axis=1) if scored.any() else \
-            np.zeros(pop.size, dtype=bool)
+        disclosing = pop.disclosed[:, scored].any(axis=1)
         if not disclosing.any():
             return float("nan")
         who = np.flatnonzero(disclosing)

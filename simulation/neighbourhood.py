@@ -97,7 +97,7 @@ def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarr
         neighbours = adjacency.indices[adjacency.indptr[i]:adjacency.indptr[i + 1]]
         theirs = disclosed[neighbours]
         counts[row] = theirs.sum(axis=0)
-        adopters[row] = theirs[:, scored].all(axis=1).sum() if scored.any() else 0
+        adopters[row] = theirs[:, scored].all(axis=1).sum()
         degree[row] = neighbours.size
     zeros = np.zeros(citizens.size, dtype=np.float32)
     return Neighbourhood(degree, counts, adopters, zeros, zeros)

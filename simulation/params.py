@@ -397,6 +397,15 @@ class Params:
             return capped
         return weights
 
+    @property
+    def scored_categories(self) -> np.ndarray:
+        """Categories the outputs and the threshold rule count as scored, shape (K,), bool.
+
+        Those with a positive weight after the cap; every category when none has one (so a
+        population scored on behaviour alone still has a disclosure level).
+        """
+        return scored_categories(self.scored_weights)
+
     def with_overrides(self, **overrides: Any) -> Params:
         """Return a copy with some fields replaced, validated like a new object.
 
@@ -519,6 +528,12 @@ def _coerce_scalar(name: str, value: Any, kind: type, rule: Mapping[str, Any]) -
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(f"{name}: got {value!r}, expected one of {', '.join(choices)}{hint}")
     return value
+
+
+def scored_categories(weights: np.ndarray) -> np.ndarray:
+    """w_k > 0, or every category when no weight is positive (see Params.scored_categories)."""
+    scored = np.asarray(weights) > 0
+    return scored if scored.any() else np.ones_like(scored)
 
 
 def parameter_table() -> list[tuple[str, Any, str]]:

@@ -87,7 +87,7 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
     if params.rule == "threshold":
         seeds = (np.arange(params.n_seeds) if params.seed_placement == "consecutive"
                  else rng.choice(n, size=min(params.n_seeds, n), replace=False))
-        disclosed[np.ix_(seeds, params.scored_weights > 0)] = True
+        disclosed[np.ix_(seeds, params.scored_categories)] = True
     return Population(
         creditworthiness=theta.astype(np.float32),
         quality=quality.astype(np.float32),

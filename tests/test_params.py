@@ -110,3 +110,8 @@ def test_event_apply_set_and_multiply():
     params = Params()
     assert Event(2, "sharing_cost", "multiply", 2.0).apply(params).sharing_cost == 0.1
     assert Event(2, "weight_typing_rhythm", "set", 0.2).apply(params).weights[5] == 0.2
+
+
+def test_scored_categories_follow_the_cap_and_fall_back_to_all():
+    assert Params(category_cap=2).scored_categories.tolist() == [True, True] + [False] * 4
+    assert Params(weights=(0,) * 6).scored_categories.all()
