@@ -50,8 +50,7 @@ def imputed_quality(rule: str, quality: np.ndarray, disclosed: np.ndarray,
     counts = withheld.sum(axis=0)
     sums = np.where(withheld, quality, 0.0).sum(axis=0, dtype=np.float64)
     fallback = np.full(n_cat, 0.5) if previous is None else previous
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), fallback)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), fallback)
 
 
 def withheld_raw_score(behaviour: np.ndarray, imputed: np.ndarray, weights: np.ndarray,
