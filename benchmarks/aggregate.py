@@ -6,7 +6,7 @@ disclosure levels and perceived scores) and each citizen's privacy cost with lea
 
 * scipy: stack the K + 3 columns as float32, one ``csr_array @ dense`` product, then the privacy
   cost v_i sum_k d_ik kappa_k L(n_ik) in numpy;
-* compiled: ``simulation.kernels.neighbour_sums``, one pass reading each neighbour's 2-byte
+* compiled: ``simulation.kernels.aggregate.neighbour_sums``, one pass reading each neighbour's 2-byte
   disclosure code and perceived score.
 
 Prints a table; the last line is one JSON object. Run::

@@ -1,6 +1,6 @@
 """What citizens read about their neighbours: every neighbour aggregate in one pass.
 
-After each step one pass over the edges (``simulation.kernels.neighbour_sums``) gives every sum
+After each step one pass over the edges (``simulation.kernels.aggregate.neighbour_sums``) gives every sum
 the next step's rules and this step's outputs need: n_ik for the leakage and the norm, adopting
 neighbours for the threshold rule, the sums for welfare and assortativity, and each citizen's
 privacy cost with leakage. Counts are exact in float32 up to 2^24 neighbours.
@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.codes import CodeTables
-from simulation.kernels import neighbour_sums
+from simulation.kernels.aggregate import neighbour_sums
 
 
 @dataclass(frozen=True)

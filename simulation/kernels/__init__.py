@@ -1,0 +1,15 @@
+"""Compiled (numba) kernels of the vectorised engine.
+
+The equations live in :mod:`simulation.rules` and :mod:`simulation.score` as plain numpy; the
+per-agent engine calls those on one citizen at a time. The kernels here compute the same
+quantities for all citizens in single passes, where a benchmark showed numpy's many passes over
+large temporaries to dominate a step (``benchmarks/step_parts.py``). Each kernel repeats the
+numpy expression's operations in the same order, so results agree bit for bit; tests check this
+on random inputs, and the engine-equivalence tests check it on whole trajectories.
+
+Modules:
+    utility: the utility U of a choice (score, privacy cost, sharing) for one citizen.
+    choice: the best response of each reviser over its 2 * 2^K options.
+    aggregate: every neighbour aggregate of a step in one pass over the edges.
+    outputs: every per-step output (welfare included) in one pass over the citizens.
+"""
