@@ -6,8 +6,8 @@ disclosure levels and perceived scores) and each citizen's privacy cost with lea
 
 * scipy: stack the K + 3 columns as float32, one ``csr_array @ dense`` product, then the privacy
   cost v_i sum_k d_ik kappa_k L(n_ik) in numpy;
-* compiled: ``simulation.kernels.aggregate.neighbour_sums``, one pass reading each neighbour's 2-byte
-  disclosure code and perceived score.
+* compiled: ``simulation.kernels.aggregate.neighbour_sums``, one pass reading each
+  neighbour's 2-byte disclosure code and perceived score.
 
 Prints a table; the last line is one JSON object. Run::
 
@@ -54,7 +54,7 @@ def main() -> None:
     def compiled():
         return nbh.aggregate(model.network.adjacency, disclosure_codes(pop.disclosed),
                              model.code_tables, perceived, model._degree, pop.privacy_concern,
-                             np.asarray(p.sensitivities), p.data_correlation)
+                             np.asarray(p.sensitivities), p.data_correlation, model._max_degree)
 
     ours, (sums, paid) = compiled(), scipy_aggregate(model, perceived)
     assert np.array_equal(ours.disclosing, sums[:, :p.n_categories])

@@ -36,7 +36,7 @@ def main() -> None:
         "disclosure codes": lambda: disclosure_codes(pop.disclosed),
         "neighbour aggregation": lambda: nbh.aggregate(
             adjacency, codes, model.code_tables, perceived, model._degree, pop.privacy_concern,
-            np.asarray(p.sensitivities), p.data_correlation),
+            np.asarray(p.sensitivities), p.data_correlation, model._max_degree),
         "welfare": lambda: model._current_utility(
             slice(None), model.neighbourhood, model.neighbourhood.mean_perceived(perceived),
             pop.score, model.neighbourhood.privacy_paid),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.kernels.aggregate import lane_table
 from simulation.params import scored_categories
 
 
@@ -37,6 +38,9 @@ class CodeTables:
         weighted: sum_k w_k d_k / sum_k w_k over scored categories (level if no weight).
         adopted: Whether code c discloses every scored category (uint8).
         scored_mask: Bitmask of the scored categories.
+        scored: Whether each category is scored, shape (K,), bool.
+        lanes: Each code's K + 1 indicators in 16-bit lanes
+            (``simulation.kernels.aggregate.lane_table``).
     """
 
     bits: np.ndarray
@@ -45,6 +49,8 @@ class CodeTables:
     weighted: np.ndarray
     adopted: np.ndarray
     scored_mask: int
+    scored: np.ndarray
+    lanes: np.ndarray
 
     @classmethod
     def from_weights(cls, weights: np.ndarray) -> CodeTables:
@@ -61,5 +67,6 @@ class CodeTables:
         weighted = (bits[:, scored] * weights[scored]).sum(axis=1) / total if total > 0 \
             else level
         mask = int(sum(1 << int(k) for k in np.flatnonzero(scored)))
-        return cls(bits, count, level.astype(np.float32), weighted,
-                   (count == n_scored).astype(np.uint8), mask)
+        adopted = (count == n_scored).astype(np.uint8)
+        return cls(bits, count, level.astype(np.float32), weighted, adopted, mask, scored,
+                   lane_table(n_categories, adopted))

@@ -117,6 +117,7 @@ class DisclosureModel(mesa.Model):
             self.population = draw_population(p, p.n_citizens, population_rng)
             self.network = build_network(p, network_rng, self.population.privacy_concern)
         self._degree = self.network.degree.astype(np.float64)
+        self._max_degree = int(self.network.degree.max(initial=0))
         # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
         self._seeds = self.population.disclosed[:, p.scored_categories].all(axis=1)
         self._quintile = privacy_quintiles(self.population.privacy_concern)
@@ -401,7 +402,8 @@ class DisclosureModel(mesa.Model):
         perceived = np.where(pop.shares_score, pop.score, self.peers.inferred_score)
         self.neighbourhood = nbh.aggregate(
             self.network.adjacency, codes, self.code_tables, perceived, self._degree,
-            pop.privacy_concern, np.asarray(p.sensitivities), p.data_correlation)
+            pop.privacy_concern, np.asarray(p.sensitivities), p.data_correlation,
+            self._max_degree)
         self._collect(perceived, codes)
 
     def _collect(self, perceived: np.ndarray, codes: np.ndarray) -> None:

@@ -1,20 +1,23 @@
 """What citizens read about their neighbours: every neighbour aggregate in one pass.
 
-After each step one pass over the edges (``simulation.kernels.aggregate.neighbour_sums``) gives every sum
-the next step's rules and this step's outputs need: n_ik for the leakage and the norm, adopting
-neighbours for the threshold rule, the sums for welfare and assortativity, and each citizen's
-privacy cost with leakage. Counts are exact in float32 up to 2^24 neighbours.
+After each step one pass over the edges (``simulation.kernels.aggregate.neighbour_sums``) gives
+every sum the next step's rules and this step's outputs need: n_ik for the leakage and the norm,
+adopting neighbours for the threshold rule, the sums for welfare and assortativity, and each
+citizen's privacy cost with leakage. Counts are integers (uint16, or uint32 when a citizen has
+more than 65,535 neighbours).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
 
 from simulation.codes import CodeTables
 from simulation.kernels.aggregate import neighbour_sums
+from simulation.rules import leakage
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,17 @@ class Neighbourhood:
                          where=self.degree > 0)
 
 
+@lru_cache(maxsize=8)
+def leakage_table(rho: float, max_degree: int) -> np.ndarray:
+    """L(m) for m = 0 .. max_degree (``simulation.rules.leakage``), read by the kernel."""
+    table = leakage(np.arange(max_degree + 1), rho)
+    table.flags.writeable = False
+    return table
+
+
 def aggregate(adjacency: sp.csr_array, codes: np.ndarray, tables: CodeTables,
               perceived: np.ndarray, degree: np.ndarray, privacy_concern: np.ndarray,
-              sensitivities: np.ndarray, rho: float) -> Neighbourhood:
+              sensitivities: np.ndarray, rho: float, max_degree: int) -> Neighbourhood:
     """Every neighbour aggregate of the state, in one compiled pass (module docstring).
 
     Args:
@@ -65,11 +76,12 @@ def aggregate(adjacency: sp.csr_array, codes: np.ndarray, tables: CodeTables,
         privacy_concern: v_i, for each citizen's privacy cost.
         sensitivities: kappa_k.
         rho: Correlation of friends' data in the leakage.
+        max_degree: The largest k_i (the length of the leakage table).
     """
     counts, adopters, level_sum, perceived_sum, paid = neighbour_sums(
         adjacency.indptr, adjacency.indices, codes, perceived.astype(np.float32),
-        tables.level, tables.adopted, tables.bits.shape[1], privacy_concern,
-        np.asarray(sensitivities, dtype=np.float64), float(rho))
+        tables.lanes, tables.scored, privacy_concern,
+        np.asarray(sensitivities, dtype=np.float64), leakage_table(float(rho), max_degree))
     return Neighbourhood(degree, counts, adopters, level_sum, perceived_sum, paid)
 
 

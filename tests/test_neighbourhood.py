@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from simulation import DisclosureModel
 from simulation import neighbourhood as nbh
+from simulation.codes import CodeTables, disclosure_codes
 
 
 @pytest.mark.parametrize("rule", ["best_response", "norm", "threshold"])
@@ -42,3 +44,28 @@ def test_live_rows_read_the_same_counts():
                          model.params.scored_weights > 0)
     assert np.array_equal(live.disclosing, model.neighbourhood.disclosing[who])
     assert np.array_equal(live.adopters, model.neighbourhood.adopters[who])
+
+
+def test_a_hub_beyond_the_16_bit_lanes_is_counted_exactly():
+    # A star whose centre has 70,000 neighbours: more than a 16-bit lane holds.
+    leaves = 70_000
+    centre = np.zeros(leaves, dtype=np.int64)
+    edges = np.arange(1, leaves + 1)
+    n = leaves + 1
+    adjacency = sp.csr_array((np.ones(2 * leaves, dtype=np.float32),
+                              (np.concatenate([centre, edges]), np.concatenate([edges, centre]))),
+                             shape=(n, n))
+    rng = np.random.default_rng(4)
+    disclosed = rng.random((n, 3)) < 0.5
+    disclosed[:, 0] = True  # the centre's count of category 0 (70,000) overflows a lane
+    codes = disclosure_codes(disclosed)
+    tables = CodeTables.from_weights(np.array([0.2, 0.1, 0.0]))
+    perceived = rng.uniform(350, 950, n)
+    degree = np.diff(adjacency.indptr).astype(np.float64)
+    agg = nbh.aggregate(adjacency, codes, tables, perceived, degree, np.ones(n, np.float32),
+                        np.array([0.1, 0.2, 0.3]), 0.3, int(degree.max()))
+    assert agg.disclosing.dtype == np.uint32
+    assert np.array_equal(agg.disclosing, adjacency @ disclosed.astype(np.float64))
+    adopted = disclosed[:, :2].all(axis=1)
+    assert np.array_equal(agg.adopters, adjacency @ adopted.astype(np.float64))
+    assert agg.disclosing[0, 0] == leaves
