@@ -20,8 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from simulation.rules import PERCENTILE_BIN, PERCENTILE_BINS, SERVICE_GRID_STEP, Incentives, \
-    PeerView
+from simulation.rules import (
+    PERCENTILE_BIN,
+    PERCENTILE_BINS,
+    SERVICE_GRID_STEP,
+    Incentives,
+    PeerView,
+)
 from simulation.score import SCORE_MIN, SCORE_RANGE
 
 # Positions in UtilityTables.coefficients.
