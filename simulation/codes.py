@@ -14,15 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.kernels.aggregate import lane_table
+from simulation.kernels.state import disclosure_codes
 from simulation.params import scored_categories
 
-
-def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
-    """Bitmask of each citizen's disclosed categories (bit k = category k), uint16."""
-    codes = np.zeros(disclosed.shape[0], dtype=np.uint16)
-    for k in range(disclosed.shape[1]):
-        codes |= disclosed[:, k].astype(np.uint16) << k
-    return codes
+__all__ = ["CodeTables", "disclosure_codes"]
 
 
 @dataclass(frozen=True)

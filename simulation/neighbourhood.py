@@ -79,7 +79,7 @@ def aggregate(adjacency: sp.csr_array, codes: np.ndarray, tables: CodeTables,
         max_degree: The largest k_i (the length of the leakage table).
     """
     counts, adopters, level_sum, perceived_sum, paid = neighbour_sums(
-        adjacency.indptr, adjacency.indices, codes, perceived.astype(np.float32),
+        adjacency.indptr, adjacency.indices, codes, np.asarray(perceived, dtype=np.float32),
         tables.lanes, tables.scored, privacy_concern,
         np.asarray(sensitivities, dtype=np.float64), leakage_table(float(rho), max_degree))
     return Neighbourhood(degree, counts, adopters, level_sum, perceived_sum, paid)

@@ -40,6 +40,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 from scipy.special import expit
 
+from simulation.kernels.state import score_tally
 from simulation.params import Params
 from simulation.score import SCORE_MIN, SCORE_RANGE, to_points
 
@@ -183,17 +184,16 @@ def score_bin(score: np.ndarray) -> np.ndarray:
 def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerView:
     """s_hat_ns = lambda*mean(s of non-sharers) + (1 - lambda)*mean(s), and sharers' scores.
 
-    With nobody hiding, the non-sharers' mean is taken as the population mean.
+    With nobody hiding, the non-sharers' mean is taken as the population mean. The sums come
+    from one compiled pass (``simulation.kernels.state.score_tally``).
     """
-    total = float(score.sum())
-    shown = score[shares]
-    n_hidden = score.size - shown.size
+    total, shown, n_shown, below = score_tally(score, shares, SCORE_MIN, PERCENTILE_BIN,
+                                               PERCENTILE_BINS)
+    n_hidden = score.size - n_shown
     mean_all = total / score.size
-    mean_hidden = (total - float(shown.sum())) / n_hidden if n_hidden else mean_all
+    mean_hidden = (total - shown) / n_hidden if n_hidden else mean_all
     inferred = skepticism * mean_hidden + (1.0 - skepticism) * mean_all
-    counts = np.bincount(score_bin(shown), minlength=PERCENTILE_BINS)
-    below = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return PeerView(inferred, below, int(shown.size))
+    return PeerView(inferred, below, int(n_shown))
 
 
 def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bool,

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from simulation import Params
+from simulation.kernels.state import disclosure_codes, perceived_scores
 from simulation.kernels.utility import UtilityTables
 from simulation.kernels.utility import utility as compiled_utility
-from simulation.rules import Incentives, peer_view, utility
+from simulation.rules import PERCENTILE_BINS, Incentives, peer_view, score_bin, utility
 
 UTILITY_CASES = {
     "defaults": {},
@@ -37,3 +38,22 @@ def test_compiled_utility_equals_rules_utility_bitwise(case, n_sharing_peers):
     got = compiled_utility(score, paid, shares, neighbours,
                            *UtilityTables.of(incentives, peers).arrays())
     np.testing.assert_array_equal(got, expected)
+
+
+def test_state_passes_equal_their_numpy_definitions():
+    rng = np.random.default_rng(3)
+    n = 20_000
+    disclosed = rng.random((n, 7)) < 0.4
+    expected_codes = (disclosed * (1 << np.arange(7))).sum(axis=1)
+    np.testing.assert_array_equal(disclosure_codes(disclosed), expected_codes)
+
+    score, _, shares = random_state(rng, n)
+    view = peer_view(score, shares, 0.3)
+    hidden = score[~shares]
+    assert view.inferred_score == pytest.approx(0.3 * hidden.mean() + 0.7 * score.mean(),
+                                                rel=1e-13)
+    per_bin = np.bincount(score_bin(score[shares]), minlength=PERCENTILE_BINS)
+    np.testing.assert_array_equal(view.sharers_below, np.cumsum(per_bin) - per_bin)
+    assert view.n_sharers == shares.sum()
+    np.testing.assert_array_equal(perceived_scores(score, shares, view.inferred_score),
+                                  np.where(shares, score, view.inferred_score).astype(np.float32))
