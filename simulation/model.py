@@ -21,6 +21,7 @@ network kind does not change the citizens drawn, and the same seed gives the sam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -33,6 +34,8 @@ import pandas as pd
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeTables, disclosure_codes
+from simulation.kernels import choice
+from simulation.kernels.state import perceived_scores
 from simulation.metrics import collect_outputs, output_columns, privacy_quintiles, run_summary
 from simulation.network import SocialNetwork, build_network
 from simulation.params import Params
@@ -246,6 +249,15 @@ class DisclosureModel(mesa.Model):
             self._code_tables_of = self.params
         return self._code_tables
 
+    @property
+    def _best_response(self) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+        """The best response of the engine in force.
+
+        Compiled for ``vectorized``, the numpy rule for ``agents``: they agree bit for bit, and
+        the engine-equivalence tests check it on whole trajectories.
+        """
+        return choice.best_response if self.params.engine == "vectorized" else best_response
+
     def _active_categories(self) -> np.ndarray:
         """Categories in the option set: all, or only weighted ones when others can only cost."""
         p = self.params
@@ -280,7 +292,7 @@ class DisclosureModel(mesa.Model):
         if p.rule == "imitation":
             return self._imitate(draws, context, live_context)
         weights = p.scored_weights
-        return best_response(
+        return self._best_response(
             withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
             disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
             self._disclosure_cost(who, context), self.incentives, self.peers,
@@ -361,7 +373,7 @@ class DisclosureModel(mesa.Model):
         empty = nbh.Neighbourhood(self._degree[who], nobody,
                                   np.zeros(who.size), np.zeros(who.size), np.zeros(who.size))
         weights = p.scored_weights
-        alone, _ = best_response(
+        alone, _ = self._best_response(
             withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),
             disclosure_gains(pop.quality[who], imputed, weights, p.completeness_bonus),
             self._disclosure_cost(who, empty), self.incentives, self.peers,
@@ -399,7 +411,7 @@ class DisclosureModel(mesa.Model):
         self._score_basis = basis
         self.peers: PeerView = peer_view(pop.score, pop.shares_score, p.inference_skepticism)
         codes = disclosure_codes(pop.disclosed)
-        perceived = np.where(pop.shares_score, pop.score, self.peers.inferred_score)
+        perceived = perceived_scores(pop.score, pop.shares_score, self.peers.inferred_score)
         self.neighbourhood = nbh.aggregate(
             self.network.adjacency, codes, self.code_tables, perceived, self._degree,
             pop.privacy_concern, np.asarray(p.sensitivities), p.data_correlation,
