@@ -156,3 +156,30 @@ def test_no_revisers(temperature):
     expected, got = both(args, temperature, noise, active)
     assert_same(expected, got)
     assert got[0].shape == (0, 6) and got[1].shape == (0,)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.3])
+def test_decision_inputs_equal_the_numpy_functions_bitwise(rho):
+    from simulation import DisclosureModel
+    from simulation import neighbourhood as nbh
+    from simulation.kernels.choice import decision_inputs
+    from simulation.score import disclosure_gains, withheld_raw_score
+
+    model = DisclosureModel(rng=2, n_citizens=3000, data_correlation=rho,
+                            imputation="skeptical", completeness_bonus=0.05)
+    model.run_for(3)
+    p, pop = model.params, model.population
+    who = np.sort(np.random.default_rng(0).choice(model.n_citizens, 500, replace=False))
+    context = nbh.rows(model.neighbourhood, who)
+    weights = p.scored_weights
+    got = decision_inputs(who, pop.behaviour, pop.quality, pop.privacy_concern,
+                          context.disclosing, p.behaviour_weight,
+                          float(np.dot(weights, model.imputed)), model.imputed, weights,
+                          p.completeness_bonus, np.asarray(p.sensitivities),
+                          nbh.leakage_table(rho, model._max_degree))
+    expected = (withheld_raw_score(pop.behaviour[who], model.imputed, weights,
+                                   p.behaviour_weight),
+                disclosure_gains(pop.quality[who], model.imputed, weights, p.completeness_bonus),
+                model._disclosure_cost(who, context))
+    for g, e in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(g, e)

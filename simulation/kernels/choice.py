@@ -180,3 +180,45 @@ def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperatu
             disclosed[r, columns[j]] = options[o, j] != 0
         shares[r] = best % 2 == 1
     return disclosed, shares
+
+
+@njit(cache=True, nogil=True)
+def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behaviour_weight,
+                    imputed_weighted, imputed, weights, bonus, sensitivities,
+                    leakage_table):  # pragma: no cover - compiled
+    """The arguments of :func:`best_response` for revisers ``who``, in one pass.
+
+    Repeats, in numpy's order of operations, ``score.withheld_raw_score``
+    (w_b * b_i + sum_k w_k m_k), ``score.disclosure_gains`` (w_k * (q_ik - m_k + beta)) and the
+    privacy cost of ``DisclosureModel._disclosure_cost`` (v_i * kappa_k * L(n_ik), with L read
+    from ``leakage_table``, which ``rules.leakage`` fills), so the results are equal bit for bit.
+
+    Args:
+        who: Indices of the revisers.
+        behaviour: b_i of every citizen.
+        quality: q_ik of every citizen, (N, K).
+        privacy_concern: v_i of every citizen.
+        disclosing: n_ik of the revisers, rows aligned with ``who`` (integers).
+        behaviour_weight: w_b.
+        imputed_weighted: sum_k w_k m_k, as ``float(np.dot(weights, imputed))``.
+        imputed: m_k.
+        weights: w_k (capped).
+        bonus: beta.
+        sensitivities: kappa_k.
+        leakage_table: L(m) for m = 0 .. max degree.
+
+    Returns:
+        (withheld_raw (R,), gains (R, K), privacy_cost (R, K)), float64.
+    """
+    n_rev, n_cat = who.size, weights.size
+    withheld = np.empty(n_rev)
+    gains = np.empty((n_rev, n_cat))
+    cost = np.empty((n_rev, n_cat))
+    for r in range(n_rev):
+        i = who[r]
+        withheld[r] = behaviour_weight * np.float64(behaviour[i]) + imputed_weighted
+        concern = np.float64(privacy_concern[i])
+        for k in range(n_cat):
+            gains[r, k] = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
+            cost[r, k] = concern * sensitivities[k] * leakage_table[np.int64(disclosing[r, k])]
+    return withheld, gains, cost
