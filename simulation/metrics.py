@@ -7,14 +7,18 @@ the thresholds are named from them (``disclosure_<category>``, ``share_above_<th
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from simulation.codes import CodeTables
+from simulation.kernels.outputs import step_outputs
+from simulation.kernels.utility import UtilityTables
 from simulation.neighbourhood import Neighbourhood
 from simulation.params import Params
 from simulation.population import Population
-from simulation.score import SCORE_MIN
+from simulation.rules import Incentives, PeerView
 
 #: Every output column, with its meaning. ``<category>`` and ``<threshold>`` are placeholders.
 OUTPUTS: dict[str, str] = {
@@ -56,56 +60,29 @@ def threshold_label(threshold: float) -> str:
 
 def output_columns(params: Params) -> list[str]:
     """Concrete column names for a parameter set, in collection order."""
+    return list(_columns(params.categories, params.thresholds))
+
+
+@lru_cache(maxsize=16)
+def _columns(categories: tuple[str, ...], thresholds: tuple[float, ...]) -> tuple[str, ...]:
     columns: list[str] = []
     for name in OUTPUTS:
         if name == "disclosure_<category>":
-            columns += [f"disclosure_{c}" for c in params.categories]
+            columns += [f"disclosure_{c}" for c in categories]
         elif name == "share_above_<threshold>":
-            columns += [f"share_above_{threshold_label(t)}" for t in params.thresholds]
+            columns += [f"share_above_{threshold_label(t)}" for t in thresholds]
         else:
             columns.append(name)
-    return columns
+    return tuple(columns)
 
 
-#: Above this many citizens, the median and Gini of scores come from a histogram with
-#: ``SCORE_BIN``-point bins (error below SCORE_BIN / 2 points and ~1e-5 in the Gini) instead of a
-#: full sort, which would dominate a step at a million citizens.
+#: Above this many citizens, the median and Gini of scores come from a histogram of
+#: ``simulation.kernels.outputs.SCORE_BIN``-point bins (the median within SCORE_BIN / 2 points
+#: of the lower median, the Gini within ~1e-5) instead of a sort, which would dominate the
+#: collection at a million citizens.
 EXACT_DISTRIBUTION_LIMIT = 200_000
-SCORE_BIN = 0.01
 
-
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient G = sum_i (2i - n - 1) x_(i) / (n * sum x) of non-negative values."""
-    x = np.sort(values)
-    n = x.size
-    total = x.sum()
-    if n == 0 or total == 0:
-        return 0.0
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    return float(((2 * ranks - n - 1) * x).sum() / (n * total))
-
-
-def binned_median_and_gini(score: np.ndarray) -> tuple[float, float]:
-    """Median and Gini of scores grouped in ``SCORE_BIN``-point bins (bin centres).
-
-    With c_b citizens in bin b at centre x_b and R_b citizens in lower bins, the ranks of bin b
-    sum to c_b (2 R_b + c_b + 1), so G = sum_b x_b c_b (2 R_b + c_b - n) / (n sum_b c_b x_b).
-    """
-    n = score.size
-    index = ((score - SCORE_MIN) / SCORE_BIN).astype(np.int64)
-    counts = np.bincount(index).astype(np.float64)
-    centres = SCORE_MIN + (np.arange(counts.size) + 0.5) * SCORE_BIN
-    below = np.cumsum(counts) - counts
-    median = float(centres[np.searchsorted(below + counts, n / 2)])
-    total = (counts * centres).sum()
-    return median, float((centres * counts * (2 * below + counts - n)).sum() / (n * total))
-
-
-def score_distribution(score: np.ndarray) -> tuple[float, float]:
-    """(median, Gini) of scores: exact up to EXACT_DISTRIBUTION_LIMIT citizens, binned above."""
-    if score.size <= EXACT_DISTRIBUTION_LIMIT:
-        return float(np.median(score)), gini(score)
-    return binned_median_and_gini(score)
+_NOT_SORTED = np.empty(0)  # what the kernel gets instead of sorted scores when binning
 
 
 def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
@@ -114,75 +91,39 @@ def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
     return (ranks * 5 // privacy_concern.size).astype(np.int64)
 
 
-def assortativity(level: np.ndarray, neighbour_sum: np.ndarray, degree: np.ndarray) -> float:
-    """Pearson correlation of x over edge ends: (E[x_i x_j] - E[x]^2) / Var(x), degree-weighted.
+def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
+                    incentives: Incentives, quintile: np.ndarray, codes: np.ndarray,
+                    tables: CodeTables, neighbourhood: Neighbourhood,
+                    perceived: np.ndarray) -> dict[str, float]:
+    """Compute every output of :data:`OUTPUTS` for the current state, welfare included.
 
-    With S = sum_i k_i, E[x] = sum_i k_i x_i / S, E[x_i x_j] = sum_i x_i (A x)_i / S and
-    Var(x) = sum_i k_i x_i^2 / S - E[x]^2 (Newman 2003, Mixing patterns in networks, PRE 67).
-    """
-    # Products are summed elementwise: BLAS dot is slow for one vector on these machines.
-    weight = np.asarray(degree, dtype=np.float64)
-    total = weight.sum()
-    if total == 0:
-        return float("nan")
-    x = level.astype(np.float64)
-    weighted = weight * x
-    mean = weighted.sum() / total
-    variance = (weighted * x).sum() / total - mean**2
-    if variance <= 1e-12:
-        return float("nan")
-    return float(((x * neighbour_sum).sum() / total - mean**2) / variance)
-
-
-def collect_outputs(pop: Population, params: Params, *, inferred_score: float,
-                    quintile: np.ndarray, codes: np.ndarray, tables: CodeTables,
-                    welfare: float, neighbourhood: Neighbourhood) -> dict[str, float]:
-    """Compute every output of :data:`OUTPUTS` for the current state.
-
-    Disclosure outputs come from one histogram of the citizens' disclosure codes (and one of
-    (quintile, code) pairs) weighted by the per-code tables.
+    One compiled pass over the citizens (``simulation.kernels.outputs.step_outputs``); up to
+    :data:`EXACT_DISTRIBUTION_LIMIT` citizens the scores are also sorted once, for the exact
+    median and Gini.
 
     Args:
-        pop: The population state.
+        pop: The population state (scores as rescored this step).
         params: The parameters in force.
-        inferred_score: s_hat_ns.
+        peers: The peer view of this step (s_hat_ns, sharers' score bins).
+        incentives: The utility's coefficients in force.
         quintile: Privacy-concern quintile of each citizen (0-4, int64).
         codes: Each citizen's disclosure code.
         tables: Per-code values for the scored categories in force.
-        welfare: Mean utility.
-        neighbourhood: Neighbour aggregates of the current state.
+        neighbourhood: Neighbour aggregates of the current state (full, with privacy_paid).
+        perceived: Each citizen's perceived score (its score if shared, else s_hat_ns).
     """
-    n, n_codes = pop.size, tables.count.size
-    by_quintile = np.bincount(quintile * n_codes + codes, minlength=5 * n_codes
-                              ).reshape(5, n_codes)
-    histogram = by_quintile.sum(axis=0)
     score = pop.score
-    out: dict[str, float] = {
-        "mean_disclosure": float((histogram * tables.level).sum() / n),
-        "mean_disclosure_weighted": float((histogram * tables.weighted).sum() / n),
-    }
-    per_category = (histogram[:, None] * tables.bits).sum(axis=0) / n
-    out.update({f"disclosure_{c}": float(v)
-                for c, v in zip(params.categories, per_category, strict=True)})
-    out["share_disclose_none"] = float(histogram[tables.count == 0].sum() / n)
-    adopted_share = float(histogram[tables.adopted == 1].sum() / n)
-    out["share_disclose_all"] = adopted_share
-    out["sharing_rate"] = float(pop.shares_score.mean())
-    out["inferred_score"] = float(inferred_score)
-    out["mean_score"] = float(score.mean())
-    median, gini_score = score_distribution(score)
-    out["median_score"] = median
-    for t in params.thresholds:
-        out[f"share_above_{threshold_label(t)}"] = float(np.mean(score >= t))
-    out["gini_score"] = gini_score
-    level_by_quintile = (by_quintile * tables.level).sum(axis=1) / np.maximum(
-        by_quintile.sum(axis=1), 1)
-    out["privacy_gap"] = float(level_by_quintile[0] - level_by_quintile[4])
-    out["assortativity"] = assortativity(tables.level[codes], neighbourhood.disclosure_sum,
-                                         neighbourhood.degree)
-    out["welfare"] = welfare
-    out["cascade_size"] = adopted_share if params.rule == "threshold" else float("nan")
-    return out
+    binned = score.size > EXACT_DISTRIBUTION_LIMIT
+    values = step_outputs(
+        codes, quintile, score, pop.shares_score, _NOT_SORTED if binned else np.sort(score),
+        binned, neighbourhood.degree, neighbourhood.disclosing, neighbourhood.disclosure_sum,
+        neighbourhood.perceived_sum, neighbourhood.privacy_paid, perceived, tables.weighted,
+        tables.count, tables.adopted, tables.bits,
+        np.asarray(params.thresholds, dtype=np.float64), params.rule == "norm",
+        float(params.conformity), params.rule == "threshold",
+        *UtilityTables.of(incentives, peers).arrays())
+    return dict(zip(_columns(params.categories, params.thresholds), values.tolist(),
+                    strict=True))
 
 
 def first_step_reaching(series: pd.Series, level: float) -> float:

@@ -3,15 +3,18 @@ import pytest
 import scipy.sparse as sp
 
 from simulation import DisclosureModel
-from simulation.metrics import binned_median_and_gini, gini
+from simulation.metrics import output_columns
 
 
 @pytest.mark.parametrize("overrides", [{}, {"category_cap": 2},
                                        {"weights": (0, 0, 0, 0, 0, 0), "rule": "imitation"}])
 def test_outputs_equal_their_direct_definitions(overrides):
+    """What the model collects each step (tests/test_kernel_outputs.py tests the kernel)."""
     model = DisclosureModel(rng=4, n_citizens=700, **overrides)
     model.run_for(6)
     out, pop, p = model.outputs, model.population, model.params
+    assert list(out) == output_columns(p)
+    assert model.dataframe().iloc[-1].to_dict() == pytest.approx(out, nan_ok=True)
     weights = p.scored_weights
     scored = weights > 0 if (weights > 0).any() else np.ones(weights.size, bool)
     d = pop.disclosed[:, scored]
@@ -34,12 +37,9 @@ def test_outputs_equal_their_direct_definitions(overrides):
     assert out["median_score"] == pytest.approx(np.median(pop.score))
     for t in p.thresholds:
         assert out[f"share_above_{t:g}"] == pytest.approx((pop.score >= t).mean())
+    nb = model.neighbourhood
+    perceived = np.where(pop.shares_score, pop.score, model.peers.inferred_score)
+    welfare = model._current_utility(slice(None), nb, nb.mean_perceived(perceived), pop.score,
+                                     nb.privacy_paid)
+    assert out["welfare"] == pytest.approx(welfare.mean(), rel=1e-12)
 
-
-def test_gini_exact_and_binned():
-    assert gini(np.ones(10)) == 0.0
-    assert gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
-    scores = np.random.default_rng(1).uniform(350, 950, 300_000)
-    median, binned = binned_median_and_gini(scores)
-    assert abs(median - np.median(scores)) <= 0.01
-    assert abs(binned - gini(scores)) < 1e-5
