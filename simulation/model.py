@@ -440,12 +440,8 @@ class DisclosureModel(mesa.Model):
 
     def _collect(self, perceived: np.ndarray, codes: np.ndarray) -> None:
         """Compute this step's outputs (welfare included) and hand them to the DataCollector."""
-        pop = self.population
-        welfare = self._current_utility(slice(None), self.neighbourhood,
-                                        self.neighbourhood.mean_perceived(perceived), pop.score,
-                                        self.neighbourhood.privacy_paid)
         self.outputs = collect_outputs(
-            pop, self.params, inferred_score=self.peers.inferred_score, quintile=self._quintile,
-            codes=codes, tables=self.code_tables, welfare=float(welfare.mean()),
-            neighbourhood=self.neighbourhood)
+            self.population, self.params, peers=self.peers, incentives=self.incentives,
+            quintile=self._quintile, codes=codes, tables=self.code_tables,
+            neighbourhood=self.neighbourhood, perceived=perceived)
         self.datacollector.collect(self)

@@ -7,9 +7,14 @@ large temporaries to dominate a step (``benchmarks/step_parts.py``). Each kernel
 numpy expression's operations in the same order, so results agree bit for bit; tests check this
 on random inputs, and the engine-equivalence tests check it on whole trajectories.
 
+Kernels are compiled on first use and cached next to their module (``cache=True``). numba's
+cache does not follow imports: after editing ``utility.py``, whose functions are inlined into the
+other kernels, delete ``simulation/kernels/__pycache__/*.nb[ic]`` so they are recompiled.
+
 Modules:
     utility: the utility U of a choice (score, privacy cost, sharing) for one citizen.
     choice: the best response of each reviser over its 2 * 2^K options.
     aggregate: every neighbour aggregate of a step in one pass over the edges.
     outputs: every per-step output (welfare included) in one pass over the citizens.
+    state: disclosure codes, the peer view's sums and perceived scores.
 """

@@ -33,8 +33,6 @@ from functools import lru_cache
 
 import numpy as np
 from numba import njit
-from numba.extending import intrinsic
-from numba.np.arrayobj import make_array
 
 from simulation.kernels.utility import UtilityTables, hidden_value, points, sharing_value
 from simulation.rules import TIE_TOLERANCE, Incentives, PeerView, disclosure_options
@@ -89,26 +87,6 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
                   n_cat, *UtilityTables.of(incentives, peers).arrays())
 
 
-@intrinsic
-def borrowed(typingctx, array):  # pragma: no cover - runs when numba compiles
-    """A view of ``array`` that numba does not reference-count (valid while ``array`` lives).
-
-    The utility functions are inlined into the kernel's loop at the numba IR level, and their
-    array arguments become new variables there: numba increments and decrements their reference
-    counts (atomic operations) at every option, and LLVM cannot remove the pairs across the
-    functions' branches. That took two thirds of the kernel's time. A view without a meminfo
-    has nothing to count; the kernel only reads it while its own argument is alive.
-    """
-    def codegen(context, builder, signature, args):
-        kind = make_array(array)
-        source = kind(context, builder, value=args[0])
-        view = kind(context, builder)
-        context.populate_array(view, data=source.data, shape=source.shape,
-                               strides=source.strides, itemsize=source.itemsize, meminfo=None)
-        return view._getvalue()
-    return array(array), codegen
-
-
 @njit(cache=True, nogil=True)
 def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperature, n_cat,
            c, table, thresholds, benefits, sharers_below):  # pragma: no cover - compiled
@@ -129,8 +107,6 @@ def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperatu
         benefits: ``UtilityTables.benefits``.
         sharers_below: ``UtilityTables.sharers_below``.
     """
-    c, table, thresholds = borrowed(c), borrowed(table), borrowed(thresholds)
-    benefits, sharers_below = borrowed(benefits), borrowed(sharers_below)
     n_rev = withheld_raw.size
     n_opt, n_active = options.shape
     n_val = 2 * n_opt

@@ -112,16 +112,20 @@ def hidden_value(score, paid, neighbour_perceived, c, table, thresholds,
 
 @njit(cache=True, nogil=True, inline="always")
 def sharing_value(score, c, sharers_below):  # pragma: no cover - compiled
-    """Utility of showing the score rather than hiding it (``Incentives.sharing_value``)."""
+    """Utility of showing the score rather than hiding it (``Incentives.sharing_value``).
+
+    The arrays are read before any branch: when their last use sits inside a branch, numba
+    keeps an atomic reference-count update per call (~20 ns instead of ~3 ns).
+    """
+    n_sharers = np.int64(c[N_SHARERS])
+    dating = c[DATING_WEIGHT]
+    below = sharers_below[min(np.int64((score - SCORE_MIN) / PERCENTILE_BIN),
+                              PERCENTILE_BINS - 1)]
     value = (c[STATUS_WEIGHT] * (score - c[INFERRED_SCORE]) / SCORE_RANGE
              - c[SHARING_COST] + c[CAMPAIGN_BONUS])
-    if c[DATING_WEIGHT]:
-        if c[N_SHARERS] == 0:
-            percentile = 1.0
-        else:
-            index = min(np.int64((score - SCORE_MIN) / PERCENTILE_BIN), PERCENTILE_BINS - 1)
-            percentile = sharers_below[index] / np.int64(c[N_SHARERS])
-        value = value + c[DATING_WEIGHT] * percentile
+    if dating:
+        percentile = below / n_sharers if n_sharers else 1.0
+        value = value + dating * percentile
     return value
 
 
