@@ -390,8 +390,7 @@ class DisclosureModel(mesa.Model):
         nobody = np.zeros((who.size, p.n_categories), dtype=np.float32)
         imputed = imputed_quality(p.imputation, pop.quality, np.zeros_like(pop.disclosed),
                                   self.imputed)
-        empty = nbh.Neighbourhood(self._degree[who], nobody,
-                                  np.zeros(who.size), np.zeros(who.size), np.zeros(who.size))
+        empty = nbh.Neighbourhood(self._degree[who], nobody, np.zeros(who.size), None, None)
         weights = p.scored_weights
         alone, _ = self._best_response(
             withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),

@@ -31,14 +31,17 @@ class Neighbourhood:
         disclosure_sum: sum of the neighbours' disclosure levels x_j, shape (N,).
         perceived_sum: sum of the neighbours' perceived scores s_hat_j, shape (N,).
         privacy_paid: v_i * sum_k d_ik kappa_k L(n_ik), each citizen's privacy cost of its own
-            choice (only in the full aggregate; ``None`` in row subsets).
+            choice.
+
+    The welfare sums (the last three) exist only in the full aggregate of a step; the row
+    subsets the decision rules read have ``None`` there.
     """
 
     degree: np.ndarray
     disclosing: np.ndarray
     adopters: np.ndarray
-    disclosure_sum: np.ndarray
-    perceived_sum: np.ndarray
+    disclosure_sum: np.ndarray | None
+    perceived_sum: np.ndarray | None
     privacy_paid: np.ndarray | None = None
 
     def share_disclosing(self) -> np.ndarray:
@@ -86,11 +89,12 @@ def aggregate(adjacency: sp.csr_array, codes: np.ndarray, tables: CodeTables,
 
 
 def rows(neighbourhood: Neighbourhood, citizens: np.ndarray) -> Neighbourhood:
-    """The aggregates of some citizens only, in the order given."""
+    """The aggregates the decision rules read, for some citizens only, in the order given.
+
+    The welfare sums are left out (``None``): no rule reads them.
+    """
     return Neighbourhood(neighbourhood.degree[citizens], neighbourhood.disclosing[citizens],
-                         neighbourhood.adopters[citizens],
-                         neighbourhood.disclosure_sum[citizens],
-                         neighbourhood.perceived_sum[citizens])
+                         neighbourhood.adopters[citizens], None, None)
 
 
 def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarray,
@@ -99,7 +103,7 @@ def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarr
 
     Used by the random sequential schedule, where each citizen reads the latest choices of
     its neighbours; costs O(sum of their degrees). The welfare sums are not needed there and
-    are left at zero.
+    are left out (``None``).
     """
     k = disclosed.shape[1]
     counts = np.zeros((citizens.size, k), dtype=np.float32)
@@ -111,5 +115,4 @@ def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarr
         counts[row] = theirs.sum(axis=0)
         adopters[row] = theirs[:, scored].all(axis=1).sum()
         degree[row] = neighbours.size
-    zeros = np.zeros(citizens.size, dtype=np.float32)
-    return Neighbourhood(degree, counts, adopters, zeros, zeros)
+    return Neighbourhood(degree, counts, adopters, None, None)
