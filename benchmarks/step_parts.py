@@ -1,60 +1,82 @@
 """Where a vectorised step at 10^6 citizens goes, each part timed against the SpMV floor.
 
-Same model as benchmarks/step.py (Watts-Strogatz, mean degree 10, defaults). Run::
+Same model as benchmarks/step.py (Watts-Strogatz, mean degree 10, defaults). Each part is the
+function the step calls, timed in the model's own step: the functions are wrapped for a few
+steps and the medians are printed, next to one SpMV measured between the steps. Run::
 
-    .venv/bin/python benchmarks/step_parts.py
+    .venv/bin/python benchmarks/step_parts.py [--n 1000000] [--steps 7]
 """
 
+import argparse
 import json
+import time
 
 import numpy as np
-from step import median_time  # benchmarks/ is on sys.path when this script runs
 
+import simulation.model as model_module
 from simulation import DisclosureModel
 from simulation import neighbourhood as nbh
-from simulation.codes import disclosure_codes
-from simulation.metrics import collect_outputs
+
+#: (label, module or object, attribute): the parts of a step, in the order the step runs them.
+PARTS = [
+    ("revision draws", "model", "_draw"),
+    ("decision rows", nbh, "rows"),
+    ("choice inputs", model_module.choice, "decision_inputs"),
+    ("best response", model_module.choice, "best_response"),
+    ("rescoring revisers", model_module, "rescore"),
+    ("peer view", model_module, "peer_view"),
+    ("disclosure codes", model_module, "disclosure_codes"),
+    ("perceived scores", model_module, "perceived_scores"),
+    ("neighbour aggregation", nbh, "neighbour_sums"),
+    ("outputs and welfare", model_module, "collect_outputs"),
+]
 
 
 def main() -> None:
-    """Time each part of a step and print them with their ratio to one SpMV."""
-    n = 10**6
-    model = DisclosureModel(rng=1, n_citizens=n, mean_degree=10)
+    """Time each part inside real steps and print them with their ratio to one SpMV."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=10**6)
+    parser.add_argument("--steps", type=int, default=7)
+    args = parser.parse_args()
+    model = DisclosureModel(rng=1, n_citizens=args.n, network="watts_strogatz", mean_degree=10)
     model.run_for(2)
-    adjacency, pop, p = model.network.adjacency, model.population, model.params
-    x = np.random.default_rng(0).random(n).astype(np.float32)
-    codes = disclosure_codes(pop.disclosed)
-    perceived = np.where(pop.shares_score, pop.score, model.peers.inferred_score)
+    times: dict[str, list[float]] = {label: [] for label, _, _ in PARTS}
+    for label, owner, name in PARTS:
+        owner = model if owner == "model" else owner
+        original = getattr(owner, name)
 
-    def decisions():
-        draws = model._draw()
-        model._decide(draws, nbh.rows(model.neighbourhood, draws.revising))
+        def timed(*a, _original=original, _label=label, **k):
+            start = time.perf_counter()
+            result = _original(*a, **k)
+            times[_label].append(time.perf_counter() - start)
+            return result
 
-    parts = {
-        "revision draws": lambda: model.decision_rng.random(n) < p.revision_rate,
-        "decisions of the revisers": decisions,
-        "disclosure codes": lambda: disclosure_codes(pop.disclosed),
-        "neighbour aggregation": lambda: nbh.aggregate(
-            adjacency, codes, model.code_tables, perceived, model._degree, pop.privacy_concern,
-            np.asarray(p.sensitivities), p.data_correlation, model._max_degree),
-        "welfare": lambda: model._current_utility(
-            slice(None), model.neighbourhood, model.neighbourhood.mean_perceived(perceived),
-            pop.score, model.neighbourhood.privacy_paid),
-        "other outputs": lambda: collect_outputs(
-            pop, p, inferred_score=model.peers.inferred_score, quintile=model._quintile,
-            codes=codes, tables=model.code_tables, welfare=0.0,
-            neighbourhood=model.neighbourhood),
-        "whole step": model.step,
-    }
-    floor = median_time(lambda: adjacency @ x, 7)
-    print(f"{'part':28} {'ms':>8} {'x SpMV':>8}")
-    print(f"{'SpMV (floor)':28} {floor * 1e3:8.1f} {1.0:8.1f}")
+        setattr(owner, name, timed)
+    adjacency = model.network.adjacency
+    x = np.random.default_rng(0).random(args.n).astype(np.float32)
+    floors, steps = [], []
+    for _ in range(args.steps):
+        start = time.perf_counter()
+        adjacency @ x
+        floors.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        model.step()
+        steps.append(time.perf_counter() - start)
+    floor, step = float(np.median(floors)), float(np.median(steps))
+    print(f"{'part':26} {'ms':>8} {'x SpMV':>8}")
+    print(f"{'SpMV (floor)':26} {floor * 1e3:8.2f} {1.0:8.2f}")
     figures = {"spmv_s": floor}
-    for name, action in parts.items():
-        seconds = median_time(action, 5)
-        figures[name.replace(" ", "_") + "_s"] = seconds
-        print(f"{name:28} {seconds * 1e3:8.1f} {seconds / floor:8.1f}")
-    print(json.dumps({k: round(v, 5) for k, v in figures.items()}))
+    accounted = 0.0
+    for label, _, _ in PARTS:
+        seconds = float(np.median(times[label]))
+        accounted += seconds
+        figures[label.replace(" ", "_") + "_s"] = seconds
+        print(f"{label:26} {seconds * 1e3:8.2f} {seconds / floor:8.2f}")
+    print(f"{'rest (Python, collector)':26} {(step - accounted) * 1e3:8.2f} "
+          f"{(step - accounted) / floor:8.2f}")
+    print(f"{'whole step':26} {step * 1e3:8.2f} {step / floor:8.2f}")
+    figures["whole_step_s"] = step
+    print(json.dumps({k: round(v, 6) for k, v in figures.items()}))
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeTables, disclosure_codes
 from simulation.kernels import choice
-from simulation.kernels.state import perceived_scores
+from simulation.kernels.state import perceived_scores, rescore
 from simulation.metrics import collect_outputs, output_columns, privacy_quintiles, run_summary
 from simulation.network import SocialNetwork, build_network
 from simulation.params import Params
@@ -53,7 +53,6 @@ from simulation.rules import (
     utility,
 )
 from simulation.score import (
-    credit_score,
     disclosure_gains,
     imputed_quality,
     raw_score,
@@ -423,10 +422,10 @@ class DisclosureModel(mesa.Model):
         basis = (self.imputed.tobytes(), weights.tobytes(), p.behaviour_weight,
                  p.completeness_bonus)
         if changed is None or basis != self._score_basis:
-            changed = slice(None)  # the platform's rule changed: everyone is rescored
-        pop.score[changed] = credit_score(pop.behaviour[changed], pop.quality[changed],
-                                          pop.disclosed[changed], self.imputed, weights,
-                                          p.behaviour_weight, p.completeness_bonus)
+            changed = np.arange(self.n_citizens)  # the platform's rule changed: rescore all
+        rescore(pop.score, changed, pop.behaviour, pop.quality, pop.disclosed,
+                float(np.dot(weights, self.imputed)), self.imputed, weights, p.behaviour_weight,
+                p.completeness_bonus)
         self._score_basis = basis
         self.peers: PeerView = peer_view(pop.score, pop.shares_score, p.inference_skepticism)
         codes = disclosure_codes(pop.disclosed)

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from simulation import Params
-from simulation.kernels.state import disclosure_codes, perceived_scores
+from simulation.kernels.state import disclosure_codes, perceived_scores, rescore
 from simulation.kernels.utility import UtilityTables
 from simulation.kernels.utility import utility as compiled_utility
 from simulation.rules import PERCENTILE_BINS, Incentives, peer_view, score_bin, utility
+from simulation.score import credit_score
 
 UTILITY_CASES = {
     "defaults": {},
@@ -57,3 +58,19 @@ def test_state_passes_equal_their_numpy_definitions():
     assert view.n_sharers == shares.sum()
     np.testing.assert_array_equal(perceived_scores(score, shares, view.inferred_score),
                                   np.where(shares, score, view.inferred_score).astype(np.float32))
+
+
+def test_rescore_equals_credit_score_bitwise():
+    rng = np.random.default_rng(5)
+    n, k = 5000, 6
+    behaviour, quality = rng.random(n), rng.random((n, k)).astype(np.float32)
+    disclosed = rng.random((n, k)) < 0.5
+    imputed, weights = rng.random(k), np.array([0.25, 0.15, 0.15, 0.1, 0.0, 0.3])
+    expected = credit_score(behaviour, quality, disclosed, imputed, weights, 0.35, 0.08)
+    assert expected.max() == 950.0  # the clip is exercised
+    score = np.full(n, -1.0)
+    who = np.flatnonzero(rng.random(n) < 0.3)
+    rescore(score, who, behaviour, quality, disclosed, float(np.dot(weights, imputed)), imputed,
+            weights, 0.35, 0.08)
+    np.testing.assert_array_equal(score[who], expected[who])
+    assert np.all(np.delete(score, who) == -1.0)  # only ``who`` is written

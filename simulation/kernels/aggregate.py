@@ -101,6 +101,7 @@ def _neighbour_sums(indptr, indices, codes, perceived, lanes, scored, privacy_co
     n_scored = 0
     for k in range(n_categories):
         n_scored += scored[k]
+    tally = np.zeros(n_categories, dtype=np.int64)
     for i in range(n):
         start, stop = indptr[i], indptr[i + 1]
         w0 = w1 = w2 = w3 = np.uint64(0)
@@ -116,15 +117,15 @@ def _neighbour_sums(indptr, indices, codes, perceived, lanes, scored, privacy_co
                 total += perceived[j]
             adopt = _lane(w0, w1, w2, w3, n_categories)
             for k in range(n_categories):
-                counts[i, k] = _lane(w0, w1, w2, w3, k)
+                tally[k] = _lane(w0, w1, w2, w3, k)
         else:  # a hub whose counts could overflow a 16-bit lane
             adopt = 0
-            counts[i, :] = 0
+            tally[:] = 0
             for e in range(start, stop):
                 j = indices[e]
                 code = np.int64(codes[j])
                 for k in range(n_categories):
-                    counts[i, k] += (code >> k) & 1
+                    tally[k] += (code >> k) & 1
                 adopt += _lane(lanes[code, 0], lanes[code, 1], lanes[code, 2], lanes[code, 3],
                                n_categories)
                 total += perceived[j]
@@ -132,7 +133,8 @@ def _neighbour_sums(indptr, indices, codes, perceived, lanes, scored, privacy_co
         cost = 0.0
         scored_sum = 0
         for k in range(n_categories):
-            m = np.int64(counts[i, k])
+            m = tally[k]
+            counts[i, k] = m
             scored_sum += m * scored[k]
             cost += sensitivities[k] * leakage_table[m] * ((own >> k) & 1)
         adopters[i] = adopt

@@ -1,13 +1,15 @@
 """Compiled passes over the citizens' state.
 
-Disclosure codes, the sums of the peer view, perceived scores: each replaces several numpy
-passes (and their temporaries) over N citizens by one.
+Scores, disclosure codes, the sums of the peer view, perceived scores: each replaces several
+numpy passes (and their temporaries) over the citizens by one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from simulation.score import SCORE_MIN, SCORE_RANGE
 
 
 @njit(cache=True, nogil=True)
@@ -57,3 +59,33 @@ def perceived_scores(score, shares, inferred):  # pragma: no cover - compiled
     for i in range(score.size):
         out[i] = score[i] if shares[i] else inferred
     return out
+
+
+@njit(cache=True, nogil=True)
+def rescore(score, who, behaviour, quality, disclosed, imputed_weighted, imputed, weights,
+            behaviour_weight, bonus):  # pragma: no cover - compiled
+    """Write s_i for the citizens ``who`` into ``score`` (``simulation.score.credit_score``).
+
+    raw = w_b * b_i + sum_k w_k m_k, plus w_k * (q_ik - m_k + beta) for each disclosed k in
+    category order, then s = 350 + 600 * clip(raw, 0, 1): numpy's order of operations, so the
+    scores are equal bit for bit (tests/test_kernels.py).
+
+    Args:
+        score: Every citizen's score, updated in place.
+        who: Indices of the citizens to rescore.
+        behaviour: b_i.
+        quality: q_ik, (N, K).
+        disclosed: d_ik, (N, K).
+        imputed_weighted: sum_k w_k m_k, as ``float(np.dot(weights, imputed))``.
+        imputed: m_k.
+        weights: w_k.
+        behaviour_weight: w_b.
+        bonus: beta.
+    """
+    for r in range(who.size):
+        i = who[r]
+        raw = behaviour_weight * np.float64(behaviour[i]) + imputed_weighted
+        for k in range(weights.size):
+            gain = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
+            raw += gain if disclosed[i, k] else 0.0
+        score[i] = SCORE_MIN + SCORE_RANGE * min(max(raw, 0.0), 1.0)
