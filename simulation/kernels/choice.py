@@ -51,21 +51,9 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
                   temperature: float, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each revising citizen picks the (d, share) with the highest utility (compiled).
 
-    Same arguments, semantics and results (bit for bit) as ``simulation.rules.best_response``.
-
-    Args:
-        withheld_raw: Raw score when withholding everything, shape (R,).
-        gains: Raw-score gain of disclosing each category, shape (R, K).
-        privacy_cost: v_i * kappa_k * L(n_ik), the cost of disclosing k, shape (R, K).
-        incentives: Utility coefficients.
-        peers: Inferred score of non-sharers and sharers' scores, at t-1.
-        choice_noise: Standard Gumbel draws, shape (R, 2 * 2^K_active), when ``temperature > 0``.
-        temperature: Logit temperature; 0 = exact argmax with ties to fewer disclosures (and to
-            not sharing); T > 0 takes argmax(U/T + Gumbel).
-        active: Categories that enter the option set, shape (K,), bool; the others are withheld.
-
-    Returns:
-        ``(disclosed, shares)``, shapes (R, K) and (R,), bool.
+    Same arguments, semantics and results (bit for bit) as ``simulation.rules.best_response``,
+    whose docstring documents them; inputs are converted to float64, and ``choice_noise`` must
+    have exactly the shape (R, 2 * 2^K_active) when ``temperature > 0``.
     """
     withheld_raw = np.ascontiguousarray(withheld_raw, dtype=np.float64)
     gains = np.ascontiguousarray(gains, dtype=np.float64)
