@@ -169,13 +169,20 @@ class RunStore:
                 continue
         return done
 
-    def begin_session(self, executor: str, workers: int | None) -> None:
-        """Record who runs the sweep now (a resumed run adds a session), then save."""
+    def _mark_finished(self) -> set[int]:
+        """Mark every task whose Parquet file exists as done; return their indices."""
         finished = self.finished()
         for entry in self.manifest["tasks"]:
             if entry["task"] in finished:
                 entry["status"] = "done"
-            elif entry.get("status") != "failed":
+                entry.pop("error", None)
+        return finished
+
+    def begin_session(self, executor: str, workers: int | None) -> None:
+        """Record who runs the sweep now (a resumed run adds a session), then save."""
+        finished = self._mark_finished()
+        for entry in self.manifest["tasks"]:
+            if entry["task"] not in finished and entry.get("status") != "failed":
                 entry["status"] = "pending"
         self.manifest["sessions"].append({"started": now(), "finished": None,
                                           "status": "running", "executor": executor,
@@ -225,7 +232,12 @@ class RunStore:
             self.save_manifest()
 
     def end_session(self, status: str) -> None:
-        """Close the current session with ``status`` and save the manifest."""
+        """Close the current session with ``status`` and save the manifest.
+
+        Tasks are marked from the files on disk first: a signal can stop the sweep after a
+        task's file was written and before the manifest entry said so.
+        """
+        self._mark_finished()
         session = self.manifest["sessions"][-1]
         session["finished"] = now()
         session["status"] = status
