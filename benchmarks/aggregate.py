@@ -1,15 +1,18 @@
-"""Does the compiled neighbour aggregation pay? It against scipy's sparse product, side by side.
+"""Neighbour counts of a step: compiled update, compiled recount and scipy, side by side.
 
-Both compute, for the default model at N = 10^6 (Watts-Strogatz, mean degree 10), every
-neighbour sum of a step (n_ik per category, adopting neighbours, the sum of the neighbours'
-disclosure levels and perceived scores) and each citizen's privacy cost with leakage:
+For the default model at N = 10^6 (Watts-Strogatz, mean degree 10), after a few steps, the
+counts every rule reads (n_ik per category and adopting neighbours) are brought up to date
+after one more step three ways, and checked equal:
 
-* scipy: stack the K + 3 columns as float32, one ``csr_array @ dense`` product, then the privacy
-  cost v_i sum_k d_ik kappa_k L(n_ik) in numpy;
-* compiled: ``simulation.kernels.aggregate.neighbour_sums``, one pass reading each
-  neighbour's 2-byte disclosure code and perceived score.
+* scipy: one ``csr_array @ dense`` product over the K + 1 indicator columns (float32);
+* compiled recount: ``CountKernels.count``, one pass over every edge
+  (``simulation.kernels.aggregate``);
+* compiled update: ``CountKernels.update``, only the rows of the citizens whose choice changed
+  (what a step does, ``simulation.neighbourhood.NeighbourCounts``).
 
-Prints a table; the last line is one JSON object. Run::
+It also prints the share of edge ends at which an update would cost as much as a recount, the
+basis of ``simulation.neighbourhood.RECOUNT_SHARE``. Prints a table; the last line is one JSON
+object. Run::
 
     .venv/bin/python benchmarks/aggregate.py
 """
@@ -20,56 +23,65 @@ import numpy as np
 from step import median_time  # benchmarks/ is on sys.path when this script runs
 
 from simulation import DisclosureModel
-from simulation import neighbourhood as nbh
-from simulation.codes import disclosure_codes
-from simulation.rules import leakage
-
-
-def scipy_aggregate(model, perceived):
-    """The same sums through one scipy product and numpy."""
-    pop, p = model.population, model.params
-    tables = model.code_tables
-    codes = disclosure_codes(pop.disclosed)
-    n, k = pop.disclosed.shape
-    stacked = np.empty((n, k + 3), dtype=np.float32)
-    stacked[:, :k] = pop.disclosed
-    stacked[:, k] = tables.adopted[codes]
-    stacked[:, k + 1] = tables.level[codes]
-    stacked[:, k + 2] = perceived
-    sums = model.network.adjacency @ stacked
-    share = leakage(sums[:, :k], p.data_correlation)
-    paid = (pop.privacy_concern.astype(np.float64)
-            * np.where(pop.disclosed, np.asarray(p.sensitivities) * share, 0.0).sum(axis=1))
-    return sums, paid
+from simulation.kernels.aggregate import count_kernels, lane_layout, lane_table, unsigned
 
 
 def main() -> None:
-    """Time both and check they agree."""
-    model = DisclosureModel(rng=1, n_citizens=10**6, mean_degree=10)
-    model.run_for(2)
-    pop, p = model.population, model.params
-    perceived = np.where(pop.shares_score, pop.score, model.peers.inferred_score)
-    x = np.random.default_rng(0).random(pop.size).astype(np.float32)
+    """Time the three paths and check they agree."""
+    model = DisclosureModel(rng=1, n_citizens=10**6, network="watts_strogatz", mean_degree=10)
+    model.run_for(3)
+    before = model._codes.copy()
+    model.step()
+    pop, tables, adjacency = model.population, model.code_tables, model.network.adjacency
+    codes = model._codes
+    changed = np.flatnonzero(codes != before)
+    previous = before[changed]
+    n, k = pop.disclosed.shape
+    bits, n_words = lane_layout(k, model._max_degree)
+    lanes = lane_table(k, tables.adopted, bits)
+    kernels = count_kernels(n_words)
+    indptr, indices = unsigned(adjacency.indptr), unsigned(adjacency.indices)
+    old_words = np.empty((n, n_words), dtype=np.uint64)
+    kernels.count(indptr, indices, before, lanes, old_words)
 
-    def compiled():
-        return nbh.aggregate(model.network.adjacency, disclosure_codes(pop.disclosed),
-                             model.code_tables, perceived, model._degree, pop.privacy_concern,
-                             np.asarray(p.sensitivities), p.data_correlation, model._max_degree)
+    def scipy_counts():
+        columns = np.empty((n, k + 1), dtype=np.float32)
+        columns[:, :k] = pop.disclosed
+        columns[:, k] = tables.adopted[codes]
+        return adjacency @ columns
 
-    ours, (sums, paid) = compiled(), scipy_aggregate(model, perceived)
-    assert np.array_equal(ours.disclosing, sums[:, :p.n_categories])
-    assert np.allclose(ours.privacy_paid, paid, rtol=1e-9, atol=1e-12)
-    floor = median_time(lambda: model.network.adjacency @ x, 7)
-    with_scipy = median_time(lambda: scipy_aggregate(model, perceived), 5)
-    with_kernel = median_time(compiled, 5)
+    def recount():
+        words = np.empty_like(old_words)
+        kernels.count(indptr, indices, codes, lanes, words)
+        return words
+
+    def update():
+        words = old_words.copy()
+        kernels.update(indptr, indices, changed, previous, codes, lanes, words)
+        return words
+
+    copy_time = median_time(old_words.copy, 7)  # taken out of the update's time below
+    expected = scipy_counts()
+    for words in (recount(), update()):
+        assert np.array_equal(words.view(np.uint16)[:, :k + 1], expected)
+    x = np.random.default_rng(0).random(n).astype(np.float32)
+    floor = median_time(lambda: adjacency @ x, 7)
+    with_scipy = median_time(scipy_counts, 5)
+    with_recount = median_time(recount, 5)
+    with_update = median_time(update, 7) - copy_time
+    moved = model._degree[changed].sum() / adjacency.nnz
+    break_even = moved * with_recount / with_update
+    print(f"{changed.size} citizens changed their choice, holding {moved:.1%} of the edge ends")
     print(f"{'path':22} {'s':>8} {'x SpMV':>8}")
-    for name, seconds in (("SpMV (floor)", floor), ("scipy + numpy", with_scipy),
-                          ("compiled kernel", with_kernel)):
-        print(f"{name:22} {seconds:8.4f} {seconds / floor:8.1f}")
-    print(f"scipy / compiled = {with_scipy / with_kernel:.2f}")
+    for name, seconds in (("SpMV (floor)", floor), ("scipy product", with_scipy),
+                          ("compiled recount", with_recount), ("compiled update", with_update)):
+        print(f"{name:22} {seconds:8.4f} {seconds / floor:8.2f}")
+    print(f"an update costs as much as a recount when the changed citizens hold "
+          f"{break_even:.0%} of the edge ends")
     print(json.dumps({"spmv_s": round(floor, 5), "scipy_s": round(with_scipy, 5),
-                      "compiled_s": round(with_kernel, 5),
-                      "scipy_over_compiled": round(with_scipy / with_kernel, 3)}))
+                      "recount_s": round(with_recount, 5), "update_s": round(with_update, 5),
+                      "changed_edge_share": round(float(moved), 4),
+                      "break_even_edge_share": round(float(break_even), 3)}))
 
 
 if __name__ == "__main__":

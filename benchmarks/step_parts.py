@@ -20,14 +20,13 @@ from simulation import neighbourhood as nbh
 #: (label, module or object, attribute): the parts of a step, in the order the step runs them.
 PARTS = [
     ("revision draws", "model", "_draw"),
-    ("decision rows", nbh, "rows"),
+    ("decision rows", nbh.NeighbourCounts, "rows"),
     ("choice inputs", model_module.choice, "decision_inputs"),
     ("best response", model_module.choice, "best_response"),
-    ("rescoring revisers", model_module, "rescore"),
-    ("peer view", model_module, "peer_view"),
-    ("disclosure codes", model_module, "disclosure_codes"),
-    ("perceived scores", model_module, "perceived_scores"),
-    ("neighbour aggregation", nbh, "neighbour_sums"),
+    ("codes, scores, peer view", model_module, "refresh"),
+    ("neighbour counts", nbh.NeighbourCounts, "update"),
+    ("code histogram", model_module.CodeHistogram, "update"),
+    ("score histogram", model_module.ScoreHistogram, "update"),
     ("outputs and welfare", model_module, "collect_outputs"),
 ]
 

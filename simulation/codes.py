@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.kernels.aggregate import lane_table
-from simulation.kernels.state import disclosure_codes
+from simulation.kernels.state import disclosure_codes, move_codes
 from simulation.params import scored_categories
 
-__all__ = ["CodeTables", "disclosure_codes"]
+__all__ = ["CodeHistogram", "CodeTables", "disclosure_codes"]
+
+#: Privacy-concern quintiles.
+QUINTILES = 5
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,6 @@ class CodeTables:
         adopted: Whether code c discloses every scored category (uint8).
         scored_mask: Bitmask of the scored categories.
         scored: Whether each category is scored, shape (K,), bool.
-        lanes: Each code's K + 1 indicators in 16-bit lanes
-            (``simulation.kernels.aggregate.lane_table``).
     """
 
     bits: np.ndarray
@@ -45,7 +45,6 @@ class CodeTables:
     adopted: np.ndarray
     scored_mask: int
     scored: np.ndarray
-    lanes: np.ndarray
 
     @classmethod
     def from_weights(cls, weights: np.ndarray) -> CodeTables:
@@ -63,5 +62,44 @@ class CodeTables:
             else level
         mask = int(sum(1 << int(k) for k in np.flatnonzero(scored)))
         adopted = (count == n_scored).astype(np.uint8)
-        return cls(bits, count, level.astype(np.float32), weighted, adopted, mask, scored,
-                   lane_table(n_categories, adopted))
+        return cls(bits, count, level.astype(np.float32), weighted, adopted, mask, scored)
+
+
+class CodeHistogram:
+    """Citizens per (privacy-concern quintile, code) and their degrees, kept up to date.
+
+    Every disclosure output and the degree-weighted means of assortativity follow from these
+    integer tallies (``simulation.kernels.outputs``). They start with every citizen at code 0
+    (no disclosure), the state the model's codes start from, and move only the citizens whose
+    code changed, so they stay equal to a fresh count (tests/test_kernel_outputs.py).
+
+    Args:
+        quintile: Each citizen's privacy-concern quintile (0-4).
+        degree: k_i.
+        n_categories: K.
+
+    Attributes:
+        by_quintile: Citizens per (quintile, code), shape (5, 2^K), int64.
+        degree_sum: sum of k_i over the citizens holding each code, shape (2^K,), int64.
+    """
+
+    def __init__(self, quintile: np.ndarray, degree: np.ndarray, n_categories: int) -> None:
+        self._quintile, self._degree = quintile, degree
+        self.by_quintile = np.zeros((QUINTILES, 2**n_categories), dtype=np.int64)
+        self.by_quintile[:, 0] = np.bincount(quintile, minlength=QUINTILES)
+        self.degree_sum = np.zeros(2**n_categories, dtype=np.int64)
+        self.degree_sum[0] = int(degree.sum())
+
+    @classmethod
+    def of(cls, codes: np.ndarray, quintile: np.ndarray, degree: np.ndarray,
+           n_categories: int) -> CodeHistogram:
+        """The histogram of the citizens' current codes."""
+        histogram = cls(quintile, degree, n_categories)
+        changed = np.flatnonzero(codes)
+        histogram.update(changed, np.zeros(changed.size, dtype=np.uint16), codes)
+        return histogram
+
+    def update(self, changed: np.ndarray, previous: np.ndarray, codes: np.ndarray) -> None:
+        """Move the citizens ``changed`` from their ``previous`` codes to ``codes``."""
+        move_codes(changed, previous, codes, self._quintile, self._degree, self.by_quintile,
+                   self.degree_sum)

@@ -12,8 +12,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from simulation.codes import CodeTables
-from simulation.kernels.outputs import step_outputs
+from simulation.codes import CodeHistogram, CodeTables
+from simulation.kernels.outputs import SCORE_BINS, count_scores, move_scores, step_outputs
 from simulation.kernels.utility import UtilityTables
 from simulation.neighbourhood import Neighbourhood
 from simulation.params import Params
@@ -83,6 +83,53 @@ def _columns(categories: tuple[str, ...], thresholds: tuple[float, ...]) -> tupl
 EXACT_DISTRIBUTION_LIMIT = 200_000
 
 _NOT_SORTED = np.empty(0)  # what the kernel gets instead of sorted scores when binning
+_NOT_COUNTED = np.empty(0, dtype=np.int64)  # ... and instead of the bins when not
+
+
+class ScoreHistogram:
+    """Scores per bin and citizens per number of thresholds passed, kept up to date.
+
+    The binned median, Gini and threshold shares above :data:`EXACT_DISTRIBUTION_LIMIT`
+    citizens come from these (``simulation.kernels.outputs``; ``SCORE_BIN``-point bins).
+
+    Attributes:
+        bins: Scores per bin, int64.
+        passing: Citizens per number of the thresholds (of ``share_above_<threshold>``) their
+            score reaches, int64.
+    """
+
+    def __init__(self) -> None:
+        self.bins = np.zeros(SCORE_BINS, dtype=np.int64)
+        self.passing = np.zeros(0, dtype=np.int64)
+        self._thresholds: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, score: np.ndarray, thresholds: tuple[float, ...]) -> ScoreHistogram:
+        """The histogram of ``score``."""
+        histogram = cls()
+        histogram.update(score, thresholds)
+        return histogram
+
+    def update(self, score: np.ndarray, thresholds: tuple[float, ...],
+               changed: np.ndarray | None = None, previous: np.ndarray | None = None) -> None:
+        """Bring the counts up to date with ``score``.
+
+        Args:
+            score: Every citizen's score.
+            thresholds: The thresholds in force.
+            changed: The only citizens whose score changed since the last update, or None to
+                count every score (also done on the first update and when the thresholds
+                changed).
+            previous: Their scores at the last update.
+        """
+        edges = np.asarray(thresholds, dtype=np.float64)
+        if (changed is None or self._thresholds is None
+                or not np.array_equal(edges, self._thresholds)):
+            self.passing = np.zeros(edges.size + 1, dtype=np.int64)
+            count_scores(score, edges, self.bins, self.passing)
+            self._thresholds = edges
+        else:
+            move_scores(changed, previous, score, edges, self.bins, self.passing)
 
 
 def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
@@ -92,36 +139,48 @@ def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
 
 
 def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
-                    incentives: Incentives, quintile: np.ndarray, codes: np.ndarray,
-                    tables: CodeTables, neighbourhood: Neighbourhood,
-                    perceived: np.ndarray) -> dict[str, float]:
+                    incentives: Incentives, codes: np.ndarray, histogram: CodeHistogram,
+                    tables: CodeTables, neighbourhood: Neighbourhood, disclosure_pairs: int,
+                    perceived_weight: np.ndarray, leakage_table: np.ndarray,
+                    scores: ScoreHistogram | None = None) -> dict[str, float]:
     """Compute every output of :data:`OUTPUTS` for the current state, welfare included.
 
-    One compiled pass over the citizens (``simulation.kernels.outputs.step_outputs``); up to
+    One compiled kernel (``simulation.kernels.outputs.step_outputs``) over tallies kept up to
+    date as choices change and one pass over the citizens; up to
     :data:`EXACT_DISTRIBUTION_LIMIT` citizens the scores are also sorted once, for the exact
     median and Gini.
 
     Args:
         pop: The population state (scores as rescored this step).
         params: The parameters in force.
-        peers: The peer view of this step (s_hat_ns, sharers' score bins).
+        peers: The peer view of this step (s_hat_ns, sharers' score bins, the sums of scores).
         incentives: The utility's coefficients in force.
-        quintile: Privacy-concern quintile of each citizen (0-4, int64).
         codes: Each citizen's disclosure code.
+        histogram: Citizens and degrees per code (``simulation.codes.CodeHistogram``) of
+            ``codes``.
         tables: Per-code values for the scored categories in force.
-        neighbourhood: Neighbour aggregates of the current state (full, with privacy_paid).
-        perceived: Each citizen's perceived score (its score if shared, else s_hat_ns).
+        neighbourhood: Neighbour counts of the current state, for every citizen.
+        disclosure_pairs: ``NeighbourCounts.disclosure_pairs`` of the current state.
+        perceived_weight: omega_i (``simulation.neighbourhood.perceived_weights``).
+        leakage_table: L(m) for m = 0 .. max degree
+            (``simulation.neighbourhood.leakage_table``).
+        scores: The histogram of the current scores, above :data:`EXACT_DISTRIBUTION_LIMIT`
+            citizens (made here if not given).
     """
     score = pop.score
     binned = score.size > EXACT_DISTRIBUTION_LIMIT
+    if binned and scores is None:
+        scores = ScoreHistogram.of(score, params.thresholds)
     values = step_outputs(
-        codes, quintile, score, pop.shares_score, _NOT_SORTED if binned else np.sort(score),
-        binned, neighbourhood.degree, neighbourhood.disclosing, neighbourhood.disclosure_sum,
-        neighbourhood.perceived_sum, neighbourhood.privacy_paid, perceived, tables.weighted,
-        tables.count, tables.adopted, tables.bits,
+        histogram.by_quintile, histogram.degree_sum, disclosure_pairs, codes, score,
+        pop.shares_score, _NOT_SORTED if binned else np.sort(score), binned,
+        scores.bins if binned else _NOT_COUNTED, scores.passing if binned else _NOT_COUNTED,
+        neighbourhood.degree, neighbourhood.disclosing, pop.privacy_concern,
+        np.asarray(params.sensitivities, dtype=np.float64), leakage_table, perceived_weight,
+        tables.weighted, tables.count, tables.adopted, tables.bits,
         np.asarray(params.thresholds, dtype=np.float64), params.rule == "norm",
-        float(params.conformity), params.rule == "threshold",
-        *UtilityTables.of(incentives, peers).arrays())
+        float(params.conformity), params.rule == "threshold", peers.score_sum,
+        peers.shown_score_sum, *UtilityTables.of(incentives, peers).arrays())
     return dict(zip(_columns(params.categories, params.thresholds), values.tolist(),
                     strict=True))
 

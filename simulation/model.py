@@ -6,8 +6,8 @@ A step t:
      withholders),
   2. each citizen revises with probability r and applies the decision rule, reading the state
      of t-1 (synchronous) or, with the random sequential schedule, its neighbours' latest choices,
-  3. the platform rescores; one pass over the edges gives every neighbour aggregate; the
-     outputs are collected.
+  3. the platform rescores the citizens whose choice changed; the neighbour counts are updated
+     around them (``simulation.neighbourhood.NeighbourCounts``); the outputs are collected.
 
 Engines: ``vectorized`` decides for all revisers at once over arrays; ``agents`` runs the same
 functions citizen by citizen through Mesa (``model.agents.do`` / ``shuffle_do`` calling
@@ -33,14 +33,22 @@ import pandas as pd
 
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
-from simulation.codes import CodeTables, disclosure_codes
+from simulation.codes import CodeHistogram, CodeTables
 from simulation.kernels import choice
-from simulation.kernels.state import perceived_scores, rescore
-from simulation.metrics import collect_outputs, output_columns, privacy_quintiles, run_summary
+from simulation.kernels.state import refresh
+from simulation.metrics import (
+    ScoreHistogram,
+    collect_outputs,
+    output_columns,
+    privacy_quintiles,
+    run_summary,
+)
 from simulation.network import SocialNetwork, build_network
 from simulation.params import Params
 from simulation.population import Population, draw_population
 from simulation.rules import (
+    PERCENTILE_BIN,
+    PERCENTILE_BINS,
     Incentives,
     PeerView,
     adoption_requirement,
@@ -49,10 +57,10 @@ from simulation.rules import (
     fermi_copy_probability,
     leakage,
     option_count,
-    peer_view,
     utility,
 )
 from simulation.score import (
+    SCORE_MIN,
     disclosure_gains,
     imputed_quality,
     raw_score,
@@ -99,7 +107,7 @@ class DisclosureModel(mesa.Model):
         network: The social network (``simulation.network.SocialNetwork``).
         imputed: What the platform imputes for each withheld category, shape (K,).
         peers: The inferred score of non-sharers and the sharers' scores, as of this step.
-        neighbourhood: Neighbour aggregates of this step's state.
+        neighbourhood: Neighbour counts of this step's state (arrays updated in place).
         outputs: The outputs of the current step (see ``simulation.metrics.OUTPUTS``).
         datacollector: A Mesa ``DataCollector`` with one model reporter per output.
     """
@@ -120,9 +128,15 @@ class DisclosureModel(mesa.Model):
             self.network = build_network(p, network_rng, self.population.privacy_concern)
         self._degree = self.network.degree.astype(np.float64)
         self._max_degree = int(self.network.degree.max(initial=0))
+        self._codes = np.zeros(self.n_citizens, dtype=np.uint16)  # disclosure codes
+        self._counts = nbh.NeighbourCounts(self.network.adjacency, self._degree,
+                                           self._max_degree, p.n_categories)
+        self._perceived_weight = nbh.perceived_weights(self.network.adjacency, self._degree)
+        self._scores = ScoreHistogram()  # read when binned (metrics.EXACT_DISTRIBUTION_LIMIT)
         # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
         self._seeds = self.population.disclosed[:, p.scored_categories].all(axis=1)
-        self._quintile = privacy_quintiles(self.population.privacy_concern)
+        self._histogram = CodeHistogram(privacy_quintiles(self.population.privacy_concern),
+                                        self._degree, p.n_categories)
         self.imputed = imputed_quality(p.imputation, self.population.quality,
                                        self.population.disclosed, None)
         self._citizens: list[Citizen] | None = None  # created on first access (see agents)
@@ -180,12 +194,12 @@ class DisclosureModel(mesa.Model):
         self.imputed = imputed_quality(p.imputation, pop.quality, pop.disclosed, self.imputed)
         draws = self._draw()
         if p.engine == "vectorized":
-            disclosed, shares = self._decide(draws, nbh.rows(self.neighbourhood, draws.revising))
+            disclosed, shares = self._decide(draws, self._counts.rows(draws.revising))
             pop.disclosed[draws.revising] = disclosed
             pop.shares_score[draws.revising] = shares
         else:
             self._step_agents(draws)
-        self._refresh(draws.revising)
+        self._refresh(rescore_all=False)
 
     def _draw(self) -> Draws:
         p, rng = self.params, self.decision_rng
@@ -334,7 +348,7 @@ class DisclosureModel(mesa.Model):
         if live_context:
             model_context = nbh.live_rows(adjacency, model_of, pop.disclosed, p.scored_categories)
         else:
-            model_context = nbh.rows(self.neighbourhood, model_of)
+            model_context = self._counts.rows(model_of)
         own = self._current_utility(learners, nbh.rows(context, np.flatnonzero(has)))
         theirs = self._current_utility(model_of, model_context)
         copy = draws.uniform[has, 1] < fermi_copy_probability(own, theirs, p.imitation_noise)
@@ -389,7 +403,7 @@ class DisclosureModel(mesa.Model):
         nobody = np.zeros((who.size, p.n_categories), dtype=np.float32)
         imputed = imputed_quality(p.imputation, pop.quality, np.zeros_like(pop.disclosed),
                                   self.imputed)
-        empty = nbh.Neighbourhood(self._degree[who], nobody, np.zeros(who.size), None, None)
+        empty = nbh.Neighbourhood(self._degree[who], nobody, np.zeros(who.size))
         weights = p.scored_weights
         alone, _ = self._best_response(
             withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),
@@ -410,36 +424,43 @@ class DisclosureModel(mesa.Model):
             else:
                 self.params = event.apply(self.params)
 
-    def _refresh(self, changed: np.ndarray | None = None) -> None:
-        """Rescore, aggregate over neighbours, collect the outputs.
+    def _refresh(self, rescore_all: bool = True) -> None:
+        """Update codes and scores, the peer view and the neighbour counts; collect the outputs.
+
+        One compiled pass over the citizens (``simulation.kernels.state.refresh``) brings the
+        disclosure codes up to date, rescores the citizens whose choice changed and sums what
+        the peer view is made of; the neighbour counts are then updated around those citizens.
 
         Args:
-            changed: Citizens whose choices changed; only they are rescored when the platform's
-                imputation and weights are as at the last rescoring (``None``: everyone).
+            rescore_all: Rescore every citizen (as after the state was edited by hand). Also
+                done when the platform's imputation or weights changed since the last refresh.
         """
         p, pop = self.params, self.population
         weights = p.scored_weights
         basis = (self.imputed.tobytes(), weights.tobytes(), p.behaviour_weight,
                  p.completeness_bonus)
-        if changed is None or basis != self._score_basis:
-            changed = np.arange(self.n_citizens)  # the platform's rule changed: rescore all
-        rescore(pop.score, changed, pop.behaviour, pop.quality, pop.disclosed,
-                float(np.dot(weights, self.imputed)), self.imputed, weights, p.behaviour_weight,
-                p.completeness_bonus)
+        rescore_all = rescore_all or basis != self._score_basis
+        changed, previous, previous_score, *sums = refresh(
+            pop.disclosed, self._codes, pop.score, rescore_all,
+            pop.behaviour, pop.quality, float(np.dot(weights, self.imputed)), self.imputed,
+            weights, p.behaviour_weight, p.completeness_bonus, pop.shares_score, SCORE_MIN,
+            PERCENTILE_BIN, PERCENTILE_BINS)
         self._score_basis = basis
-        self.peers: PeerView = peer_view(pop.score, pop.shares_score, p.inference_skepticism)
-        codes = disclosure_codes(pop.disclosed)
-        perceived = perceived_scores(pop.score, pop.shares_score, self.peers.inferred_score)
-        self.neighbourhood = nbh.aggregate(
-            self.network.adjacency, codes, self.code_tables, perceived, self._degree,
-            pop.privacy_concern, np.asarray(p.sensitivities), p.data_correlation,
-            self._max_degree)
-        self._collect(perceived, codes)
+        self.peers = PeerView.from_sums(*sums, self.n_citizens, p.inference_skepticism)
+        self.neighbourhood = self._counts.update(changed, previous, self._codes,
+                                                 self.code_tables)
+        self._histogram.update(changed, previous, self._codes)
+        self._scores.update(pop.score, p.thresholds, None if rescore_all else changed,
+                            previous_score)
+        self._collect()
 
-    def _collect(self, perceived: np.ndarray, codes: np.ndarray) -> None:
+    def _collect(self) -> None:
         """Compute this step's outputs (welfare included) and hand them to the DataCollector."""
+        p = self.params
         self.outputs = collect_outputs(
-            self.population, self.params, peers=self.peers, incentives=self.incentives,
-            quintile=self._quintile, codes=codes, tables=self.code_tables,
-            neighbourhood=self.neighbourhood, perceived=perceived)
+            self.population, p, peers=self.peers, incentives=self.incentives,
+            codes=self._codes, histogram=self._histogram, tables=self.code_tables,
+            neighbourhood=self.neighbourhood, disclosure_pairs=self._counts.disclosure_pairs,
+            perceived_weight=self._perceived_weight, scores=self._scores,
+            leakage_table=nbh.leakage_table(p.data_correlation, self._max_degree))
         self.datacollector.collect(self)

@@ -1,10 +1,16 @@
-"""What citizens read about their neighbours: every neighbour aggregate in one pass.
+"""What citizens read about their neighbours: counts kept up to date as choices change.
 
-After each step one pass over the edges (``simulation.kernels.aggregate.neighbour_sums``) gives
-every sum the next step's rules and this step's outputs need: n_ik for the leakage and the norm,
-adopting neighbours for the threshold rule, the sums for welfare and assortativity, and each
-citizen's privacy cost with leakage. Counts are integers (uint16, or uint32 when a citizen has
-more than 65,535 neighbours).
+The rules read, for each citizen i, n_ik (neighbours disclosing category k: the leakage and the
+norm) and the number of neighbours who disclose every scored category (the threshold rule).
+:class:`NeighbourCounts` computes them once in a pass over the edges and, after each step,
+updates them around the citizens whose choice changed (``simulation.kernels.aggregate``),
+together with the sum over the edges that assortativity needs. They are integers (uint16, or
+uint32 for large degrees), so the update gives exactly what a fresh pass would.
+
+The other neighbour sums of the outputs (each citizen's privacy cost with leakage, the status
+term of welfare) follow from these counts and the state in the collection pass
+(``simulation.kernels.outputs``); :func:`perceived_weights` gives the one static per-citizen
+weight that pass needs.
 """
 
 from __future__ import annotations
@@ -16,33 +22,38 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.codes import CodeTables
-from simulation.kernels.aggregate import neighbour_sums
+from simulation.kernels.aggregate import (
+    LANE_TYPES,
+    count_kernels,
+    lane_layout,
+    lane_table,
+    neighbour_sum,
+    unsigned,
+)
 from simulation.rules import leakage
+
+#: When the citizens whose choice changed hold more than this share of all edge ends in their
+#: rows, the counts are recounted in one pass instead of updated: per edge, the update's
+#: scattered writes cost more than the pass's reads (benchmarks/aggregate.py).
+RECOUNT_SHARE = 0.17
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """Sums over each citizen's neighbours of the state at one step.
+    """Counts over each citizen's neighbours of the state at one step.
 
     Attributes:
         degree: k_i, shape (N,).
         disclosing: n_ik, neighbours disclosing category k, shape (N, K).
         adopters: neighbours disclosing every scored category, shape (N,).
-        disclosure_sum: sum of the neighbours' disclosure levels x_j, shape (N,).
-        perceived_sum: sum of the neighbours' perceived scores s_hat_j, shape (N,).
-        privacy_paid: v_i * sum_k d_ik kappa_k L(n_ik), each citizen's privacy cost of its own
-            choice.
 
-    The welfare sums (the last three) exist only in the full aggregate of a step; the row
-    subsets the decision rules read have ``None`` there.
+    The model's own neighbourhood holds views of counts that are updated in place each step;
+    take a copy (or rows, :func:`rows`) to keep one.
     """
 
     degree: np.ndarray
     disclosing: np.ndarray
     adopters: np.ndarray
-    disclosure_sum: np.ndarray | None
-    perceived_sum: np.ndarray | None
-    privacy_paid: np.ndarray | None = None
 
     def share_disclosing(self) -> np.ndarray:
         """f_ik = n_ik / k_i (0 for isolated citizens)."""
@@ -50,51 +61,107 @@ class Neighbourhood:
         return np.divide(self.disclosing, degree, out=np.zeros(self.disclosing.shape),
                          where=degree > 0)
 
-    def mean_perceived(self, own: np.ndarray) -> np.ndarray:
-        """Mean perceived score of the neighbours (``own`` for isolated citizens)."""
-        total = self.perceived_sum.astype(np.float64)
-        return np.divide(total, self.degree, out=np.asarray(own, dtype=np.float64).copy(),
-                         where=self.degree > 0)
-
 
 @lru_cache(maxsize=8)
 def leakage_table(rho: float, max_degree: int) -> np.ndarray:
-    """L(m) for m = 0 .. max_degree (``simulation.rules.leakage``), read by the kernel."""
+    """L(m) for m = 0 .. max_degree (``simulation.rules.leakage``), read by the kernels."""
     table = leakage(np.arange(max_degree + 1), rho)
     table.flags.writeable = False
     return table
 
 
-def aggregate(adjacency: sp.csr_array, codes: np.ndarray, tables: CodeTables,
-              perceived: np.ndarray, degree: np.ndarray, privacy_concern: np.ndarray,
-              sensitivities: np.ndarray, rho: float, max_degree: int) -> Neighbourhood:
-    """Every neighbour aggregate of the state, in one compiled pass (module docstring).
+class NeighbourCounts:
+    """Every citizen's neighbour counts, kept up to date with the citizens' choices.
 
     Args:
-        adjacency: Symmetric CSR adjacency.
-        codes: Each citizen's disclosure code (``simulation.codes.disclosure_codes``).
-        tables: Per-code level and adoption for the scored categories.
-        perceived: Perceived score of each citizen.
+        adjacency: Symmetric CSR adjacency without repeated entries.
         degree: k_i.
-        privacy_concern: v_i, for each citizen's privacy cost.
-        sensitivities: kappa_k.
-        rho: Correlation of friends' data in the leakage.
-        max_degree: The largest k_i (the length of the leakage table).
+        max_degree: The largest k_i (sets the width of the counts).
+        n_categories: K.
+
+    Attributes:
+        neighbourhood: The counts as of the last :meth:`update` (views of the lane words).
+        disclosure_pairs: sum over the edges, both directions, of a_i a_j, with a_i the number
+            of scored categories i discloses (assortativity), as of the last :meth:`update`.
     """
-    counts, adopters, level_sum, perceived_sum, paid = neighbour_sums(
-        adjacency.indptr, adjacency.indices, codes, np.asarray(perceived, dtype=np.float32),
-        tables.lanes, tables.scored, privacy_concern,
-        np.asarray(sensitivities, dtype=np.float64), leakage_table(float(rho), max_degree))
-    return Neighbourhood(degree, counts, adopters, level_sum, perceived_sum, paid)
+
+    def __init__(self, adjacency: sp.csr_array, degree: np.ndarray, max_degree: int,
+                 n_categories: int) -> None:
+        self._indptr, self._indices = unsigned(adjacency.indptr), unsigned(adjacency.indices)
+        self._edge_ends = int(adjacency.indptr[-1])
+        self._n_categories = n_categories
+        self._lane_bits, n_words = lane_layout(n_categories, max_degree)
+        self._words = np.zeros((degree.size, n_words), dtype=np.uint64)
+        self._kernels = count_kernels(n_words)
+        self._lanes: np.ndarray | None = None  # no counts yet: the first update recounts
+        self._scored_mask = -1
+        self.disclosure_pairs = 0
+        self.neighbourhood = self._view(self._words, degree)
+
+    def _view(self, words: np.ndarray, degree: np.ndarray) -> Neighbourhood:
+        """The counts held in ``words`` as a Neighbourhood (views, no copy)."""
+        lanes = words.view(LANE_TYPES[self._lane_bits])
+        k = self._n_categories
+        return Neighbourhood(degree, lanes[:, :k], lanes[:, k])
+
+    def update(self, changed: np.ndarray, previous: np.ndarray, codes: np.ndarray,
+               tables: CodeTables) -> Neighbourhood:
+        """Bring the counts up to date with the citizens' codes and return them.
+
+        Args:
+            changed: Citizens whose code changed since the last update (ignored by the first).
+            previous: Their codes at the last update.
+            codes: Every citizen's current disclosure code (``simulation.codes``).
+            tables: Per-code tables for the scored categories in force.
+
+        Recounts from scratch on the first call, when the scored categories changed (which
+        changes who counts as an adopter) and when the changed citizens' rows hold more than
+        :data:`RECOUNT_SHARE` of the edge ends; otherwise updates around the changed citizens.
+        """
+        recount = self._lanes is None or tables.scored_mask != self._scored_mask
+        if recount:
+            self._lanes = lane_table(self._n_categories, tables.adopted, tables.count,
+                                     self._lane_bits)
+            self._scored_mask = tables.scored_mask
+        else:
+            moved = self.neighbourhood.degree[changed].sum()
+            recount = moved > RECOUNT_SHARE * self._edge_ends
+        layout = (tables.count, self._n_categories + 1, self._lane_bits)
+        if recount:
+            self.disclosure_pairs = self._kernels.count(self._indptr, self._indices, codes,
+                                                        self._lanes, self._words, *layout)
+        elif changed.size:
+            self.disclosure_pairs += self._kernels.update(
+                self._indptr, self._indices, changed, previous, codes, self._lanes, self._words,
+                *layout)
+        return self.neighbourhood
+
+    def rows(self, citizens: np.ndarray) -> Neighbourhood:
+        """The counts of some citizens only, in the order given (a copy).
+
+        Faster than :func:`rows`, which gathers from strided views.
+        """
+        return self._view(np.take(self._words, citizens, axis=0),
+                          np.take(self.neighbourhood.degree, citizens))
+
+
+def perceived_weights(adjacency: sp.csr_array, degree: np.ndarray) -> np.ndarray:
+    """omega_j = sum_(i in N(j)) 1 / k_i, plus 1 if j is isolated.
+
+    The status term of welfare compares each citizen's inferred score with the mean perceived
+    score of its neighbours, m_i = (1 / k_i) sum_(j in N(i)) s_hat_j (its own s_hat_i when
+    isolated). Welfare is linear in m_i, and sum_i m_i = sum_j omega_j s_hat_j, so the
+    collection needs this static weight instead of a pass over the edges every step.
+    """
+    inverse = np.divide(1.0, degree, out=np.zeros(degree.size), where=degree > 0)
+    return neighbour_sum(unsigned(adjacency.indptr), unsigned(adjacency.indices),
+                         inverse) + (degree == 0)
 
 
 def rows(neighbourhood: Neighbourhood, citizens: np.ndarray) -> Neighbourhood:
-    """The aggregates the decision rules read, for some citizens only, in the order given.
-
-    The welfare sums are left out (``None``): no rule reads them.
-    """
+    """The counts of some citizens only, in the order given (a copy)."""
     return Neighbourhood(neighbourhood.degree[citizens], neighbourhood.disclosing[citizens],
-                         neighbourhood.adopters[citizens], None, None)
+                         neighbourhood.adopters[citizens])
 
 
 def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarray,
@@ -102,8 +169,7 @@ def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarr
     """Aggregates of some citizens read from the current state, neighbour by neighbour.
 
     Used by the random sequential schedule, where each citizen reads the latest choices of
-    its neighbours; costs O(sum of their degrees). The welfare sums are not needed there and
-    are left out (``None``).
+    its neighbours; costs O(sum of their degrees).
     """
     k = disclosed.shape[1]
     counts = np.zeros((citizens.size, k), dtype=np.float32)
@@ -115,4 +181,4 @@ def live_rows(adjacency: sp.csr_array, citizens: np.ndarray, disclosed: np.ndarr
         counts[row] = theirs.sum(axis=0)
         adopters[row] = theirs[:, scored].all(axis=1).sum()
         degree[row] = neighbours.size
-    return Neighbourhood(degree, counts, adopters, None, None)
+    return Neighbourhood(degree, counts, adopters)

@@ -158,11 +158,36 @@ class PeerView:
         inferred_score: s_hat_ns, how peers read a hidden score.
         sharers_below: For each 0.01-point score bin, the number of sharers in lower bins.
         n_sharers: Number of citizens who show their score.
+        score_sum: Sum of every citizen's score.
+        shown_score_sum: Sum of the scores shown.
     """
 
     inferred_score: float
     sharers_below: np.ndarray
     n_sharers: int
+    score_sum: float
+    shown_score_sum: float
+
+    @classmethod
+    def from_sums(cls, total: float, shown: float, n_shown: int, sharers_below: np.ndarray,
+                  n: int, skepticism: float) -> PeerView:
+        """s_hat_ns = lambda*mean(s of non-sharers) + (1 - lambda)*mean(s), from sums.
+
+        Args:
+            total: Sum of the n citizens' scores.
+            shown: Sum of the scores shown.
+            n_shown: Number of citizens who show theirs.
+            sharers_below: For each score bin, the sharers in lower bins.
+            n: Number of citizens.
+            skepticism: lambda.
+
+        With nobody hiding, the non-sharers' mean is taken as the population mean.
+        """
+        n_hidden = n - n_shown
+        mean_all = total / n
+        mean_hidden = (total - shown) / n_hidden if n_hidden else mean_all
+        inferred = skepticism * mean_hidden + (1.0 - skepticism) * mean_all
+        return cls(inferred, sharers_below, int(n_shown), total, shown)
 
     def percentile(self, score: np.ndarray) -> np.ndarray:
         """Share of sharers in lower score bins; 1 when nobody shares (a lone profile stands out).
@@ -182,18 +207,12 @@ def score_bin(score: np.ndarray) -> np.ndarray:
 
 
 def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerView:
-    """s_hat_ns = lambda*mean(s of non-sharers) + (1 - lambda)*mean(s), and sharers' scores.
+    """The peer view of citizens with scores ``score`` (``PeerView.from_sums``).
 
-    With nobody hiding, the non-sharers' mean is taken as the population mean. The sums come
-    from one compiled pass (``simulation.kernels.state.score_tally``).
+    The sums come from one compiled pass (``simulation.kernels.state.score_tally``).
     """
-    total, shown, n_shown, below = score_tally(score, shares, SCORE_MIN, PERCENTILE_BIN,
-                                               PERCENTILE_BINS)
-    n_hidden = score.size - n_shown
-    mean_all = total / score.size
-    mean_hidden = (total - shown) / n_hidden if n_hidden else mean_all
-    inferred = skepticism * mean_hidden + (1.0 - skepticism) * mean_all
-    return PeerView(inferred, below, int(n_shown))
+    return PeerView.from_sums(*score_tally(score, shares, SCORE_MIN, PERCENTILE_BIN,
+                                           PERCENTILE_BINS), score.size, skepticism)
 
 
 def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bool,

@@ -6,12 +6,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from scipy.stats import rankdata
+from welfare_reference import welfare_by_definition
 
 import simulation.metrics as metrics
 from simulation import DisclosureModel
-from simulation.codes import disclosure_codes
+from simulation.codes import CodeHistogram, disclosure_codes
 from simulation.kernels.outputs import SCORE_BIN
-from simulation.metrics import collect_outputs, output_columns
+from simulation.metrics import collect_outputs, output_columns, privacy_quintiles
+from simulation.neighbourhood import NeighbourCounts, leakage_table, perceived_weights
+from simulation.rules import peer_view
 
 RULES = ["best_response", "norm", "imitation", "threshold"]
 #: Erdos-Renyi at mean degree 1.5 leaves ~20 % of the citizens isolated.
@@ -22,7 +25,7 @@ def build(steps=3, **kw):
     """A model run for ``steps`` steps; its own output collection is switched off."""
     with pytest.MonkeyPatch.context() as patch:
         # The outputs are computed here from the state, whatever the model collects itself.
-        patch.setattr(DisclosureModel, "_collect", lambda self, perceived, codes: None)
+        patch.setattr(DisclosureModel, "_collect", lambda self: None)
         model = DisclosureModel(rng=kw.pop("rng", 1), n_citizens=kw.pop("n_citizens", 1000),
                                 **kw)
         model.run_for(steps)
@@ -32,21 +35,25 @@ def build(steps=3, **kw):
 def refresh(model):
     """Rescore and re-aggregate after the state was edited by hand."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DisclosureModel, "_collect", lambda self, perceived, codes: None)
+        patch.setattr(DisclosureModel, "_collect", lambda self: None)
         model._refresh()
 
 
-def perceived_of(model):
-    pop = model.population
-    return np.where(pop.shares_score, pop.score, model.peers.inferred_score)
-
-
 def outputs(model):
-    pop = model.population
-    return collect_outputs(pop, model.params, peers=model.peers, incentives=model.incentives,
-                           quintile=model._quintile, codes=disclosure_codes(pop.disclosed),
-                           tables=model.code_tables, neighbourhood=model.neighbourhood,
-                           perceived=perceived_of(model))
+    """collect_outputs on tallies and counts made afresh from the state (and ``model.peers``)."""
+    pop, p, adjacency = model.population, model.params, model.network.adjacency
+    codes = disclosure_codes(pop.disclosed)
+    degree = np.diff(adjacency.indptr).astype(np.float64)
+    counts = NeighbourCounts(adjacency, degree, model._max_degree, p.n_categories)
+    fresh = counts.update(np.empty(0, np.int64), np.empty(0, np.uint16), codes,
+                          model.code_tables)  # the first update counts from scratch
+    return collect_outputs(
+        pop, p, peers=model.peers, incentives=model.incentives, codes=codes,
+        histogram=CodeHistogram.of(codes, privacy_quintiles(pop.privacy_concern), degree,
+                                   p.n_categories),
+        tables=model.code_tables, neighbourhood=fresh, disclosure_pairs=counts.disclosure_pairs,
+        perceived_weight=perceived_weights(adjacency, degree),
+        leakage_table=leakage_table(p.data_correlation, model._max_degree))
 
 
 def level_of(model):
@@ -73,12 +80,6 @@ def sorted_gini(values):
     return float(((2 * np.arange(1, n + 1) - n - 1) * x).sum() / (n * x.sum()))
 
 
-def welfare_of(model):
-    nb, pop = model.neighbourhood, model.population
-    return float(model._current_utility(slice(None), nb, nb.mean_perceived(perceived_of(model)),
-                                        pop.score, nb.privacy_paid).mean())
-
-
 def expected(model):
     """Every output from its definition in metrics.OUTPUTS."""
     pop, p = model.population, model.params
@@ -101,7 +102,7 @@ def expected(model):
     out |= {"gini_score": sorted_gini(score),
             "privacy_gap": level[quintile == 0].mean() - level[quintile == 4].mean(),
             "assortativity": edge_assortativity(model),
-            "welfare": welfare_of(model),
+            "welfare": welfare_by_definition(model),
             "cascade_size": d.all(axis=1).mean() if p.rule == "threshold" else math.nan}
     return out
 
@@ -109,9 +110,7 @@ def expected(model):
 def assert_outputs_match(got, want):
     assert list(got) == list(want)
     for name, value in want.items():
-        # Neighbour sums are float32: assortativity agrees to ~1e-7.
-        tolerance = {"abs": 1e-6} if name == "assortativity" else {"rel": 1e-12, "abs": 1e-15}
-        assert got[name] == pytest.approx(value, nan_ok=True, **tolerance), name
+        assert got[name] == pytest.approx(value, nan_ok=True, rel=1e-12, abs=1e-15), name
 
 
 @pytest.fixture(scope="module", params=[(rule, network) for rule in RULES
@@ -188,11 +187,38 @@ def test_disclosure_tables_under_a_category_cap_and_zero_weights():
 
 def test_scores_on_a_threshold_count_as_above(monkeypatch):
     model = build(n_citizens=400)
-    thresholds = model.params.thresholds
-    model.population.score[:5 * len(thresholds)] = np.repeat(thresholds, 5)
+    thresholds, pop = model.params.thresholds, model.population
+    pop.score[:5 * len(thresholds)] = np.repeat(thresholds, 5)
+    model.peers = peer_view(pop.score, pop.shares_score, model.params.inference_skepticism)
     want = expected(model)
     assert_outputs_match(outputs(model), want)
     monkeypatch.setattr(metrics, "EXACT_DISTRIBUTION_LIMIT", 100)
     binned = outputs(model)
     for t in thresholds:
         assert binned[f"share_above_{t:g}"] == want[f"share_above_{t:g}"]
+
+
+@pytest.mark.parametrize("overrides", [{"threshold_smoothness": 0.0},
+                                       {"blacklist_below": 550.0, "blacklist_penalty": 0.7},
+                                       {"dating_weight": 0.0},
+                                       {"campaign_bonus": 0.3, "status_weight": 1.5}])
+def test_welfare_under_other_incentives(overrides):
+    model = build(n_citizens=500, **overrides)
+    assert outputs(model)["welfare"] == pytest.approx(welfare_by_definition(model), rel=1e-12)
+
+
+@pytest.mark.parametrize("binned", [False, True])
+@pytest.mark.parametrize("rule", RULES)
+def test_the_models_tallies_equal_fresh_ones_through_events(rule, binned, monkeypatch):
+    """The model's outputs (tallies kept up to date) equal those from tallies made afresh."""
+    if binned:
+        monkeypatch.setattr(metrics, "EXACT_DISTRIBUTION_LIMIT", 100)
+    events = [{"step": 3, "target": "category_cap", "set": 2},
+              {"step": 5, "target": "privacy_concern", "multiply": 3.0},
+              {"step": 7, "target": "category_cap", "set": 6},
+              {"step": 8, "target": "imputation", "set": "neutral"}]  # everyone rescored
+    model = DisclosureModel(rng=2, n_citizens=800, rule=rule, network="barabasi_albert",
+                            events=events)
+    for _ in range(10):
+        model.step()
+        assert_outputs_match(model.outputs, outputs(model))

@@ -4,11 +4,19 @@ import numpy as np
 import pytest
 
 from simulation import Params
-from simulation.kernels.state import disclosure_codes, perceived_scores, rescore
+from simulation.kernels.state import disclosure_codes, refresh
 from simulation.kernels.utility import UtilityTables
 from simulation.kernels.utility import utility as compiled_utility
-from simulation.rules import PERCENTILE_BINS, Incentives, peer_view, score_bin, utility
-from simulation.score import credit_score
+from simulation.rules import (
+    PERCENTILE_BIN,
+    PERCENTILE_BINS,
+    Incentives,
+    PeerView,
+    peer_view,
+    score_bin,
+    utility,
+)
+from simulation.score import SCORE_MIN, credit_score
 
 UTILITY_CASES = {
     "defaults": {},
@@ -56,21 +64,33 @@ def test_state_passes_equal_their_numpy_definitions():
     per_bin = np.bincount(score_bin(score[shares]), minlength=PERCENTILE_BINS)
     np.testing.assert_array_equal(view.sharers_below, np.cumsum(per_bin) - per_bin)
     assert view.n_sharers == shares.sum()
-    np.testing.assert_array_equal(perceived_scores(score, shares, view.inferred_score),
-                                  np.where(shares, score, view.inferred_score).astype(np.float32))
 
 
-def test_rescore_equals_credit_score_bitwise():
+@pytest.mark.parametrize("rescore_all", [False, True])
+def test_refresh_updates_codes_scores_and_the_peer_view(rescore_all):
     rng = np.random.default_rng(5)
     n, k = 5000, 6
     behaviour, quality = rng.random(n), rng.random((n, k)).astype(np.float32)
     disclosed = rng.random((n, k)) < 0.5
     imputed, weights = rng.random(k), np.array([0.25, 0.15, 0.15, 0.1, 0.0, 0.3])
+    shares = rng.random(n) < 0.4
+    codes = disclosure_codes(disclosed)
+    score = np.full(n, 700.0)  # stale: only rescored citizens get theirs
+    before = codes.copy()
+    disclosed[::7] = rng.random(disclosed[::7].shape) < 0.4
+    changed, previous, previous_score, *sums = refresh(
+        disclosed, codes, score, rescore_all, behaviour, quality, float(np.dot(weights, imputed)),
+        imputed, weights, 0.35, 0.08, shares, SCORE_MIN, PERCENTILE_BIN, PERCENTILE_BINS)
+    np.testing.assert_array_equal(codes, disclosure_codes(disclosed))
+    np.testing.assert_array_equal(changed, np.flatnonzero(codes != before))
+    np.testing.assert_array_equal(previous, before[changed])
+    assert np.all(previous_score == 700.0)  # their scores before the rescoring
     expected = credit_score(behaviour, quality, disclosed, imputed, weights, 0.35, 0.08)
     assert expected.max() == 950.0  # the clip is exercised
-    score = np.full(n, -1.0)
-    who = np.flatnonzero(rng.random(n) < 0.3)
-    rescore(score, who, behaviour, quality, disclosed, float(np.dot(weights, imputed)), imputed,
-            weights, 0.35, 0.08)
-    np.testing.assert_array_equal(score[who], expected[who])
-    assert np.all(np.delete(score, who) == -1.0)  # only ``who`` is written
+    rescored = np.arange(n) if rescore_all else changed
+    np.testing.assert_array_equal(score[rescored], expected[rescored])
+    assert np.all(np.delete(score, rescored) == 700.0)  # nobody else is rescored
+    fused, separate = PeerView.from_sums(*sums, n, 0.3), peer_view(score, shares, 0.3)
+    assert (fused.inferred_score, fused.n_sharers) == (separate.inferred_score,
+                                                       separate.n_sharers)
+    np.testing.assert_array_equal(fused.sharers_below, separate.sharers_below)

@@ -1,143 +1,202 @@
-"""Compiled kernel: every neighbour aggregate of a step in one pass over the edges.
+"""Compiled kernels: every citizen's neighbour counts, counted once and then kept up to date.
 
-For each citizen i the kernel walks i's row of the CSR adjacency once and, per neighbour j,
-reads two values: j's disclosure code (a bitmask of the categories j discloses, 2 bytes) and j's
-perceived score (4 bytes). The counts are bit-sliced: a table maps each code to four 64-bit
-words holding one 16-bit lane per category (bit k of the code in lane k) and one more lane for
-"discloses every scored category", so a neighbour adds all K + 1 of its indicators with four
-integer additions. From the lanes the kernel unpacks
+They are built in one pass over the edges and then updated around the citizens whose choice
+changed.
 
-* n_ik, the number of neighbours disclosing category k,
-* the number of neighbours who disclose every scored category (threshold rule),
-* the sum of the neighbours' disclosure levels x_j = sum_(k scored) n_jk / K_scored
-  (assortativity), which is sum_(k scored) n_ik / K_scored,
+The counts are integers: n_ik, the number of i's neighbours disclosing category k; the number of
+i's neighbours who disclose every scored category (threshold rule); and S_i, the number of
+scored categories i's neighbours disclose in all (assortativity). Updating them as choices change
+therefore gives exactly the counts a fresh pass over all edges would give
+(tests/test_neighbourhood.py checks this on random changes), while costing only the degrees of
+the citizens who changed: about one citizen in ten revises per step, and fewer change.
 
-adds up the neighbours' perceived scores (status term of welfare) and, once i's row is done,
-gives i's own privacy cost v_i * sum_k d_ik kappa_k L(n_ik), with L read from a table of
-``simulation.rules.leakage`` over 0..max degree. A row with more than 65,535 neighbours would
-overflow a lane and is counted bit by bit instead.
+Layout: each citizen's K + 2 counts are lanes of a few 64-bit words, lane k holding n_ik, lane K
+the adopters and lane K + 1 S_i; lanes are 16 bits wide, or 32 when S_i could exceed 65,535
+(:func:`lane_layout`). Each code c (the bitmask of the categories a citizen discloses) maps to
+words holding its K + 2 indicators in the same lanes (:func:`lane_table`), so
 
-A scipy sparse product over the same stacked columns reads 4 * (K + 3) bytes per edge; this reads
-6, which is what a step at a million citizens is bound by (benchmarks/aggregate.py).
+* a neighbour of code c adds all its indicators to a row with one integer addition per word
+  (``CountKernels.count``, the full pass: each citizen's row of the CSR adjacency read once),
+  and
+* a citizen whose code changed from c to c' updates each neighbour's row by adding
+  lanes[c'] - lanes[c] word by word (``CountKernels.update``; the adjacency is symmetric, so its row
+  lists exactly the citizens who have it as a neighbour). Modulo 2^64 this gives exactly the
+  words of the new counts, because every lane of the result holds a count in range.
+
+On a little-endian machine the words viewed as uint16 (or uint32) are the counts themselves:
+``words.view(np.uint16)[:, k]`` is n_ik, with no unpacking.
+
+``neighbour_sum`` is the gather sum_(j in N(i)) x_j of one float64 vector.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
 import numpy as np
 from numba import njit
 
-LANE_BITS = 16
-LANES_PER_WORD = 4
-LANE_MAX = 2**LANE_BITS - 1
-WORDS = 4  # 16 lanes: K <= 12 categories plus the adoption lane
+#: Lane widths (bits) and the unsigned type a lane is read as.
+LANE_TYPES = {16: np.uint16, 32: np.uint32}
 
 
-def lane_table(n_categories: int, adopted: np.ndarray) -> np.ndarray:
-    """For each code, its K + 1 indicators in 16-bit lanes of four words, shape (2^K, 4).
+def lane_layout(n_categories: int, max_degree: int) -> tuple[int, int]:
+    """(lane bits, words per citizen) for K + 2 lanes; S_i can reach K times ``max_degree``."""
+    if sys.byteorder != "little":  # pragma: no cover - every supported platform is
+        raise RuntimeError("datarovers' neighbour counts assume a little-endian machine")
+    bits = 16 if max_degree * n_categories < 2**16 else 32
+    return bits, -(-(n_categories + 2) // (64 // bits))
 
-    Lane k (word k // 4, bits 16 * (k % 4) and up) holds bit k of the code; lane K holds
-    ``adopted[code]``.
+
+def lane_table(n_categories: int, adopted: np.ndarray, count: np.ndarray,
+               lane_bits: int) -> np.ndarray:
+    """For each code, its K + 2 indicators in ``lane_bits``-bit lanes, shape (2^K, words).
+
+    Lane k holds bit k of the code, lane K ``adopted[code]`` and lane K + 1 ``count[code]``
+    (the scored categories it discloses); lane l sits in word l // (64 / lane_bits) at bit
+    lane_bits * (l % (64 / lane_bits)).
     """
+    per_word = 64 // lane_bits
     codes = np.arange(2**n_categories, dtype=np.uint64)
-    table = np.zeros((codes.size, WORDS), dtype=np.uint64)
+    table = np.zeros((codes.size, -(-(n_categories + 2) // per_word)), dtype=np.uint64)
     indicators = [(codes >> np.uint64(k)) & np.uint64(1) for k in range(n_categories)]
-    indicators.append(np.asarray(adopted, dtype=np.uint64))
+    indicators += [np.asarray(adopted, dtype=np.uint64), np.asarray(count, dtype=np.uint64)]
     for lane, bit in enumerate(indicators):
-        table[:, lane // LANES_PER_WORD] |= bit << np.uint64(LANE_BITS * (lane % LANES_PER_WORD))
+        table[:, lane // per_word] |= bit << np.uint64(lane_bits * (lane % per_word))
     return table
 
 
+def unsigned(array: np.ndarray) -> np.ndarray:
+    """An index array viewed as unsigned (spares compiled loops numpy's negative-index check)."""
+    return array.view({4: np.uint32, 8: np.uint64}[array.itemsize])
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _lane(w0, w1, w2, w3, lane):  # pragma: no cover - compiled
-    """The count in 16-bit lane ``lane`` of the words w0..w3."""
-    word = w0 if lane < 4 else (w1 if lane < 8 else (w2 if lane < 12 else w3))
-    return np.int64((word >> np.uint64(LANE_BITS * (lane & 3))) & np.uint64(LANE_MAX))
+def _lane_position(lane, lane_bits):  # pragma: no cover - compiled
+    """(word, shift, mask) of lane ``lane`` of ``lane_bits``-bit lanes."""
+    per_word = 64 // lane_bits
+    return (lane // per_word, np.uint64(lane_bits * (lane % per_word)),
+            np.uint64(2**lane_bits - 1))
 
 
-def neighbour_sums(indptr: np.ndarray, indices: np.ndarray, codes: np.ndarray,
-                   perceived: np.ndarray, lanes: np.ndarray, scored: np.ndarray,
-                   privacy_concern: np.ndarray, sensitivities: np.ndarray,
-                   leakage_table: np.ndarray) -> tuple[np.ndarray, ...]:
-    """One pass over the edges; returns (counts, adopters, level_sum, perceived_sum, paid).
+@dataclass(frozen=True)
+class CountKernels:
+    """The compiled passes over counts held in a fixed number of words per citizen.
 
-    Args:
-        indptr: CSR row pointers of the symmetric adjacency.
-        indices: CSR column indices (non-negative; read as unsigned, which spares the
-            compiled loop numpy's negative-index check).
-        codes: Disclosure bitmask of each citizen (uint16).
-        perceived: Perceived score of each citizen (float32).
-        lanes: ``lane_table(K, adopted)``.
-        scored: Whether each category is scored, shape (K,).
-        privacy_concern: v_i.
-        sensitivities: kappa_k.
-        leakage_table: L(m) for m = 0 .. max degree; its length also sets the counts' dtype
-            (uint16 when no citizen has more than 65,535 neighbours).
+    Attributes:
+        count: ``count(indptr, indices, codes, lanes, words, scored, pair_lane, lane_bits)``
+            fills ``words`` with every citizen's counts in one pass over the edges and returns
+            the disclosure pairs, sum_i a_i S_i.
+        update: ``update(indptr, indices, changed, previous, codes, lanes, words, scored,
+            pair_lane, lane_bits)`` applies the code changes of the citizens ``changed`` to
+            their neighbours' counts, in order, and returns the change of the disclosure pairs.
+
+    Their arguments: ``indptr`` and ``indices``, the CSR structure of the symmetric adjacency
+    (``unsigned`` views); ``codes``, every citizen's current code (uint16); ``lanes``,
+    ``lane_table(K, adopted, scored, lane_bits)``; ``words``, the (N, W) uint64 counts;
+    ``scored``, the scored categories each code discloses (a_i = scored[code_i]); ``pair_lane``,
+    the lane of S_i (K + 1); ``changed``, the citizens whose code changed, and ``previous``,
+    their codes before (``words`` reflects these).
+
+    sum_i a_i S_i is the sum over the edges, both directions, of a_i a_j: when j's a changes,
+    it changes by 2 (a'_j - a_j) S_j, with S_j as of the changes applied before j's.
     """
-    n, n_categories = indptr.size - 1, scored.size
-    unsigned = {4: np.uint32, 8: np.uint64}
-    counts = np.empty((n, n_categories),
-                      dtype=np.uint16 if leakage_table.size <= LANE_MAX + 1 else np.uint32)
-    adopters = np.empty(n, dtype=np.float32)
-    level_sum = np.empty(n, dtype=np.float32)
-    perceived_sum = np.empty(n, dtype=np.float32)
-    paid = np.empty(n, dtype=np.float64)
-    _neighbour_sums(indptr.view(unsigned[indptr.itemsize]),
-                    indices.view(unsigned[indices.itemsize]), codes, perceived, lanes,
-                    scored.astype(np.int64), privacy_concern, sensitivities, leakage_table,
-                    counts, adopters, level_sum, perceived_sum, paid)
-    return counts, adopters, level_sum, perceived_sum, paid
+
+    count: Callable[..., int]
+    update: Callable[..., int]
+
+
+@cache
+def count_kernels(n_words: int) -> CountKernels:
+    """The kernels for ``n_words`` words per citizen (compiled once per width, cached on disk).
+
+    The width is a constant in each kernel: the first four words are scalars held in registers
+    (an array would be re-read after every store to ``words``, which it might alias, serialising
+    the updates), and the tests on the width fold away. Looping over the words instead made the
+    update 1.5 times slower at 10^6 citizens (benchmarks/aggregate.py). Beyond four words (32-bit
+    lanes and K >= 7 only) the rest go through an array.
+    """
+    zero = np.uint64(0)
+
+    @njit(cache=True, nogil=True)
+    def count(indptr, indices, codes, lanes, words, scored, pair_lane,
+              lane_bits):  # pragma: no cover - compiled
+        rest = np.empty(max(n_words - 4, 0), dtype=np.uint64)
+        pair_word, pair_shift, mask = _lane_position(pair_lane, lane_bits)
+        pairs = 0
+        for i in range(words.shape[0]):
+            w0 = w1 = w2 = w3 = zero
+            rest[:] = 0
+            for e in range(indptr[i], indptr[i + 1]):
+                code = codes[indices[e]]
+                w0 += lanes[code, 0]
+                if n_words > 1:
+                    w1 += lanes[code, 1]
+                if n_words > 2:
+                    w2 += lanes[code, 2]
+                if n_words > 3:
+                    w3 += lanes[code, 3]
+                if n_words > 4:
+                    for w in range(rest.size):
+                        rest[w] += lanes[code, 4 + w]
+            words[i, 0] = w0
+            if n_words > 1:
+                words[i, 1] = w1
+            if n_words > 2:
+                words[i, 2] = w2
+            if n_words > 3:
+                words[i, 3] = w3
+            for w in range(rest.size):
+                words[i, 4 + w] = rest[w]
+            pairs += np.int64(scored[codes[i]]) * np.int64((words[i, pair_word] >> pair_shift)
+                                                           & mask)
+        return pairs
+
+    @njit(cache=True, nogil=True)
+    def update(indptr, indices, changed, previous, codes, lanes, words, scored, pair_lane,
+               lane_bits):  # pragma: no cover - compiled
+        rest = np.empty(max(n_words - 4, 0), dtype=np.uint64)
+        pair_word, pair_shift, mask = _lane_position(pair_lane, lane_bits)
+        pairs = 0
+        for r in range(changed.size):
+            j = changed[r]
+            old, new = previous[r], codes[j]
+            s_j = np.int64((words[j, pair_word] >> pair_shift) & mask)
+            pairs += 2 * (np.int64(scored[new]) - np.int64(scored[old])) * s_j
+            d0 = lanes[new, 0] - lanes[old, 0]  # modulo 2^64
+            d1 = lanes[new, 1] - lanes[old, 1] if n_words > 1 else zero
+            d2 = lanes[new, 2] - lanes[old, 2] if n_words > 2 else zero
+            d3 = lanes[new, 3] - lanes[old, 3] if n_words > 3 else zero
+            for w in range(rest.size):
+                rest[w] = lanes[new, 4 + w] - lanes[old, 4 + w]
+            for e in range(indptr[j], indptr[j + 1]):
+                i = indices[e]
+                words[i, 0] += d0
+                if n_words > 1:
+                    words[i, 1] += d1
+                if n_words > 2:
+                    words[i, 2] += d2
+                if n_words > 3:
+                    words[i, 3] += d3
+                if n_words > 4:
+                    for w in range(rest.size):
+                        words[i, 4 + w] += rest[w]
+        return pairs
+
+    return CountKernels(count, update)
 
 
 @njit(cache=True, nogil=True)
-def _neighbour_sums(indptr, indices, codes, perceived, lanes, scored, privacy_concern,
-                    sensitivities, leakage_table, counts, adopters, level_sum, perceived_sum,
-                    paid):  # pragma: no cover - compiled
-    """Fill the output arrays of ``neighbour_sums``.
-
-    Branch-free per category: a citizen's own bits are as good as random, and a mispredicted
-    branch per category cost more than the whole walk over its row.
-    """
-    n, n_categories = indptr.size - 1, scored.size
-    n_scored = 0
-    for k in range(n_categories):
-        n_scored += scored[k]
-    tally = np.zeros(n_categories, dtype=np.int64)
+def neighbour_sum(indptr, indices, x):  # pragma: no cover - compiled
+    """sum_(j in N(i)) x_j for every i (float64)."""
+    n = indptr.size - 1
+    out = np.zeros(n)
     for i in range(n):
-        start, stop = indptr[i], indptr[i + 1]
-        w0 = w1 = w2 = w3 = np.uint64(0)
         total = 0.0
-        if stop - start <= LANE_MAX:
-            for e in range(start, stop):
-                j = indices[e]
-                code = codes[j]
-                w0 += lanes[code, 0]
-                w1 += lanes[code, 1]
-                w2 += lanes[code, 2]
-                w3 += lanes[code, 3]
-                total += perceived[j]
-            adopt = _lane(w0, w1, w2, w3, n_categories)
-            for k in range(n_categories):
-                tally[k] = _lane(w0, w1, w2, w3, k)
-        else:  # a hub whose counts could overflow a 16-bit lane
-            adopt = 0
-            tally[:] = 0
-            for e in range(start, stop):
-                j = indices[e]
-                code = np.int64(codes[j])
-                for k in range(n_categories):
-                    tally[k] += (code >> k) & 1
-                adopt += _lane(lanes[code, 0], lanes[code, 1], lanes[code, 2], lanes[code, 3],
-                               n_categories)
-                total += perceived[j]
-        own = np.int64(codes[i])
-        cost = 0.0
-        scored_sum = 0
-        for k in range(n_categories):
-            m = tally[k]
-            counts[i, k] = m
-            scored_sum += m * scored[k]
-            cost += sensitivities[k] * leakage_table[m] * ((own >> k) & 1)
-        adopters[i] = adopt
-        level_sum[i] = scored_sum / n_scored
-        perceived_sum[i] = total
-        paid[i] = privacy_concern[i] * cost
+        for e in range(indptr[i], indptr[i + 1]):
+            total += x[indices[e]]
+        out[i] = total
+    return out

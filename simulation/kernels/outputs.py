@@ -1,28 +1,31 @@
-"""Compiled kernel: every per-step output, welfare included, in one pass over the citizens.
+"""Compiled kernel: every per-step output, welfare included.
 
-For each citizen i the kernel reads its disclosure code, privacy quintile, score, sharing flag
-and neighbour aggregates once and accumulates
+The outputs come from tallies kept up to date as choices change and from one pass over the
+citizens for what changes with every step:
 
-* the histogram of (quintile, code) pairs, from which every disclosure share follows through the
-  per-code tables (``simulation.codes.CodeTables``),
-* the sum of scores and the number of sharers,
-* the welfare sum: U of i's present choice (``simulation.kernels.utility``), with status measured
-  against the mean perceived score of i's neighbours (i's own when isolated) and, under the norm
-  rule, the conformity terms of ``DisclosureModel._current_utility``,
-* the degree-weighted sums of assortativity: sum k x, sum k x^2, sum x (A x), x = level of i's code
-  (Newman 2003, Mixing patterns in networks, PRE 67, 026126),
-* when binned, the number of scores in each ``SCORE_BIN``-point bin and the number of citizens
-  passing each number of thresholds.
+* disclosure shares, from the histogram of (privacy quintile, code) pairs
+  (``simulation.codes.CodeHistogram``) through the per-code tables
+  (``simulation.codes.CodeTables``);
+* assortativity (Newman 2003, Mixing patterns in networks, PRE 67, 026126) of the levels
+  x_i = a_i / K_scored, a_i the scored categories i discloses: from the degree summed per code
+  (sum k x, sum k x^2) and the integer sum over the edges, both directions, of a_i a_j
+  (``NeighbourCounts.disclosure_pairs``), which is K_scored^2 sum_i x_i (A x)_i;
+* the mean score, the sharing rate and the sharers' sums, from the peer view's tally;
+* in the pass over the citizens, the sums welfare (the sum of U over the citizens' present
+  choices) is made of (``simulation.kernels.utility.summed_utility``): i's services and privacy
+  cost v_i sum_k d_ik kappa_k L(n_ik) with, under the norm rule, the conformity terms of
+  ``DisclosureModel._current_utility``; and the mean perceived score m_i of i's neighbours (i's
+  own when isolated) that status is measured against, as sum_i m_i = sum_j omega_j s_hat_j
+  (``simulation.neighbourhood.perceived_weights``).
 
 The median, Gini and share of scores >= each threshold are exact from an array of the sorted
-scores when the caller passes one, and come from the bins and counts otherwise (the threshold
-shares are exact either way).
+scores when the caller passes one, and come otherwise from the number of scores in each
+``SCORE_BIN``-point bin and of citizens passing each number of thresholds, counted by
+:func:`count_scores` and kept up to date by :func:`move_scores` (the threshold shares are exact
+either way).
 
 The outputs are returned as one vector in the order of ``simulation.metrics.OUTPUTS`` (see
 :func:`step_outputs`).
-
-Cost: welfare dominates. U takes four float divisions per citizen (seven for sharers), which
-the compiler must keep as divisions to stay bitwise equal to ``simulation.rules.utility``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulation.kernels.utility import INFERRED_SCORE, hidden_value, sharing_value
+from simulation.kernels.utility import (
+    INFERRED_SCORE,
+    N_SHARERS,
+    services,
+    summed_utility,
+)
 from simulation.score import SCORE_MIN, SCORE_RANGE
 
 #: Width (score points) of the bins of the binned median and Gini. The binned median is the
@@ -42,33 +50,36 @@ SCORE_BINS = int(SCORE_RANGE / SCORE_BIN) + 1
 #: Bin b holds the scores with floor((s - 350) * BINS_PER_POINT) = b (a product: a division per
 #: citizen would cost as much as the rest of the binning).
 BINS_PER_POINT = 1.0 / SCORE_BIN
-#: Privacy-concern quintiles.
-QUINTILES = 5
 #: Below this variance of the degree-weighted disclosure level, assortativity is NaN.
 LEVEL_VARIANCE_FLOOR = 1e-12
 
 
 @njit(cache=True, nogil=True)
-def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclosing,
-                 disclosure_sum, perceived_sum, privacy_paid, perceived, weighted, count, adopted,
-                 bits, share_thresholds, norm, conformity, threshold_rule, c, table,
-                 thresholds, benefits, sharers_below):  # pragma: no cover - compiled
+def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares, ordered, binned,
+                 bins, passing, degree, disclosing, privacy_concern, sensitivities, leakage_table,
+                 perceived_weight, weighted, count, adopted, bits, share_thresholds, norm,
+                 conformity, threshold_rule, score_sum, shown_score_sum, c, table, thresholds,
+                 benefits, sharers_below):  # pragma: no cover - compiled
     """Every output of a step, in the order of ``simulation.metrics.OUTPUTS``.
 
     Args:
+        by_quintile: Citizens per (privacy quintile, code) (``CodeHistogram``).
+        degree_sum: sum of k_i per code (``CodeHistogram``).
+        disclosure_pairs: sum over the edges, both directions, of a_i a_j
+            (``NeighbourCounts.disclosure_pairs``).
         codes: Disclosure bitmask of each citizen (all K categories).
-        quintile: Privacy-concern quintile of each citizen (0-4).
         score: s_i, float64.
         shares: Whether each citizen shows its score (bool).
         ordered: The scores sorted ascending (exact median and Gini); ignored when ``binned``.
-        binned: Take the median and Gini from ``SCORE_BIN``-point bins instead (and count
-            the threshold shares citizen by citizen).
+        binned: Take the median, Gini and threshold shares from ``bins`` and ``passing``.
+        bins: Scores per ``SCORE_BIN``-point bin (:func:`count_scores`).
+        passing: Citizens per number of thresholds passed (:func:`count_scores`).
         degree: k_i.
-        disclosing: n_ik, shape (N, K) (read only under the norm rule).
-        disclosure_sum: sum of the neighbours' disclosure levels.
-        perceived_sum: sum of the neighbours' perceived scores.
-        privacy_paid: v_i * sum_k d_ik kappa_k L(n_ik).
-        perceived: Each citizen's perceived score (read for isolated citizens only).
+        disclosing: n_ik, shape (N, K).
+        privacy_concern: v_i.
+        sensitivities: kappa_k.
+        leakage_table: L(m) for m = 0 .. max degree.
+        perceived_weight: omega_i (``simulation.neighbourhood.perceived_weights``).
         weighted: Weighted disclosure of each code (``simulation.codes.CodeTables``).
         count: Number of scored categories each code discloses; the level x of a code is
             count / count of the all-disclosing code, in float64 (the table's float32 level
@@ -79,7 +90,10 @@ def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclo
         norm: Whether the norm rule is in force (conformity terms in welfare).
         conformity: nu.
         threshold_rule: Whether the threshold rule is in force (cascade_size, else NaN).
-        c: Utility coefficients (``simulation.kernels.utility.UtilityTables``).
+        score_sum: Sum of the scores (``PeerView.score_sum``).
+        shown_score_sum: Sum of the scores shown (``PeerView.shown_score_sum``).
+        c: Utility coefficients (``simulation.kernels.utility.UtilityTables``), with the
+            inferred score and the number of sharers.
         table: Service values on the interpolation grid.
         thresholds: Service thresholds T_j (hard steps).
         benefits: Service benefits B_j.
@@ -92,42 +106,26 @@ def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclo
         gini_score, privacy_gap, assortativity, welfare, cascade_size.
     """
     n = score.size
-    n_codes = count.size
-    level = count / count[n_codes - 1]
+    n_quintiles, n_codes = by_quintile.shape
+    n_scored = count[n_codes - 1]
+    level = count / n_scored
     n_categories = bits.shape[1]
     n_thresholds = share_thresholds.size
-    histogram = np.zeros((QUINTILES, n_codes), dtype=np.int64)
-    passing = np.zeros(n_thresholds + 1, dtype=np.int64)  # citizens passing j thresholds
-    bins = np.zeros(SCORE_BINS if binned else 0, dtype=np.int64)
-    score_sum = 0.0
-    sharers = 0
-    welfare = 0.0
-    k_sum = kx_sum = kxx_sum = xy_sum = 0.0
+    inferred = np.float32(c[INFERRED_SCORE])  # a hidden score as peers perceive it
+    services_sum = paid_sum = 0.0
+    neighbour_perceived_sum = 0.0  # sum_i m_i = sum_j omega_j s_hat_j
     for i in range(n):
         code = np.int64(codes[i])
-        histogram[quintile[i], code] += 1
         s = score[i]
-        score_sum += s
-        if binned:  # (else the sorted scores give the median, Gini and threshold shares)
-            b = np.int64((s - SCORE_MIN) * BINS_PER_POINT)
-            bins[min(max(b, 0), SCORE_BINS - 1)] += 1
-            passed = 0  # branch-free: a branch per threshold mispredicts on random scores
-            for j in range(n_thresholds):
-                passed += s >= share_thresholds[j]
-            passing[passed] += 1
-        k = np.float64(degree[i])
-        x = level[code]
-        kx = k * x
-        k_sum += k
-        kx_sum += kx
-        kxx_sum += kx * x
-        xy_sum += x * np.float64(disclosure_sum[i])
-        if k > 0:
-            neighbour_perceived = np.float64(perceived_sum[i]) / k
-        else:
-            neighbour_perceived = np.float64(perceived[i])
-        paid = privacy_paid[i]
+        cost = 0.0
+        for m in range(n_categories):
+            cost += (sensitivities[m] * leakage_table[np.int64(disclosing[i, m])]
+                     * ((code >> m) & 1))
+        paid = privacy_concern[i] * cost
+        perceived = np.float32(s) if shares[i] else inferred
+        neighbour_perceived_sum += perceived_weight[i] * np.float64(perceived)
         if norm:  # DisclosureModel._current_utility, with f_ik = n_ik / k_i (0 if isolated)
+            k = np.float64(degree[i])
             gain = 0.0
             apart = 0.0
             for m in range(n_categories):
@@ -137,22 +135,23 @@ def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclo
                 apart += 1.0 - f
             paid = paid - gain
             paid = paid - conformity * (apart / n_categories)
-        value = hidden_value(s, paid, neighbour_perceived, c, table, thresholds, benefits)
-        if shares[i]:
-            sharers += 1
-            value = value + sharing_value(s, c, sharers_below)
-        welfare += value
+        paid_sum += paid
+        services_sum += services(s, c, table, thresholds, benefits)
 
     out = np.empty(13 + n_categories + n_thresholds)
     # Disclosure: population histogram, then per-code tables.
     level_total = weighted_total = 0.0
     none = adopters = 0
+    k_sum = kx_sum = kxx_sum = 0.0
     per_category = np.zeros(n_categories, dtype=np.int64)
-    level_by_quintile = np.zeros(QUINTILES)
+    level_by_quintile = np.zeros(n_quintiles)
     for code in range(n_codes):
+        k_sum += degree_sum[code]
+        kx_sum += degree_sum[code] * level[code]
+        kxx_sum += degree_sum[code] * level[code] ** 2
         citizens = 0
-        for q in range(QUINTILES):
-            citizens += histogram[q, code]
+        for q in range(n_quintiles):
+            citizens += by_quintile[q, code]
         if citizens == 0:
             continue
         level_total += citizens * level[code]
@@ -163,13 +162,14 @@ def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclo
             none += citizens
         if adopted[code] == 1:
             adopters += citizens
-    for q in range(QUINTILES):
+    for q in range(n_quintiles):
         citizens = 0
         total = 0.0
         for code in range(n_codes):
-            citizens += histogram[q, code]
-            total += histogram[q, code] * level[code]
+            citizens += by_quintile[q, code]
+            total += by_quintile[q, code] * level[code]
         level_by_quintile[q] = total / max(citizens, 1)
+    n_sharers = np.int64(c[N_SHARERS])
     out[0] = level_total / n
     out[1] = weighted_total / n
     for m in range(n_categories):
@@ -177,7 +177,7 @@ def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclo
     at = 2 + n_categories
     out[at] = none / n
     out[at + 1] = adopters / n
-    out[at + 2] = sharers / n
+    out[at + 2] = n_sharers / n
     out[at + 3] = c[INFERRED_SCORE]
     out[at + 4] = score_sum / n
     if binned:
@@ -194,16 +194,63 @@ def step_outputs(codes, quintile, score, shares, ordered, binned, degree, disclo
         out[at + 6 + j] = above / n
     at += 6 + n_thresholds
     out[at] = gini
-    out[at + 1] = level_by_quintile[0] - level_by_quintile[QUINTILES - 1]
+    out[at + 1] = level_by_quintile[0] - level_by_quintile[n_quintiles - 1]
     out[at + 2] = np.nan
     if k_sum > 0:
         mean = kx_sum / k_sum
         variance = kxx_sum / k_sum - mean**2
+        xy_sum = disclosure_pairs / (n_scored * n_scored)  # sum_i x_i (A x)_i
         if variance > LEVEL_VARIANCE_FLOOR:
             out[at + 2] = (xy_sum / k_sum - mean**2) / variance
-    out[at + 3] = welfare / n
+    out[at + 3] = summed_utility(n, score_sum, services_sum, paid_sum, neighbour_perceived_sum,
+                                 n_sharers, shown_score_sum, _ranks_below(sharers_below, n_sharers),
+                                 c) / n
     out[at + 4] = adopters / n if threshold_rule else np.nan
     return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _place(s, share_thresholds):  # pragma: no cover - compiled
+    """(``SCORE_BIN``-point bin, number of thresholds passed) of score ``s``."""
+    b = np.int64((s - SCORE_MIN) * BINS_PER_POINT)
+    passed = 0  # branch-free: a branch per threshold mispredicts on random scores
+    for j in range(share_thresholds.size):
+        passed += s >= share_thresholds[j]
+    return min(max(b, 0), SCORE_BINS - 1), passed
+
+
+@njit(cache=True, nogil=True)
+def count_scores(score, share_thresholds, bins, passing):  # pragma: no cover - compiled
+    """Fill ``bins`` (SCORE_BINS,) and ``passing`` (thresholds + 1,) from every score."""
+    bins[:] = 0
+    passing[:] = 0
+    for i in range(score.size):
+        b, passed = _place(score[i], share_thresholds)
+        bins[b] += 1
+        passing[passed] += 1
+
+
+@njit(cache=True, nogil=True)
+def move_scores(changed, previous, score, share_thresholds, bins,
+                passing):  # pragma: no cover - compiled
+    """Move the citizens ``changed`` from their ``previous`` scores to their current ones."""
+    for r in range(changed.size):
+        b, passed = _place(previous[r], share_thresholds)
+        bins[b] -= 1
+        passing[passed] -= 1
+        b, passed = _place(score[changed[r]], share_thresholds)
+        bins[b] += 1
+        passing[passed] += 1
+
+
+@njit(cache=True, nogil=True)
+def _ranks_below(sharers_below, n_sharers):  # pragma: no cover - compiled
+    """Sum over the sharers of the sharers in lower bins: sum_b (sharers in b) * below_b."""
+    total = 0
+    last = sharers_below.size - 1
+    for b in range(last):
+        total += (sharers_below[b + 1] - sharers_below[b]) * sharers_below[b]
+    return total + (n_sharers - sharers_below[last]) * sharers_below[last]
 
 
 @njit(cache=True, nogil=True)

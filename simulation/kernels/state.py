@@ -1,7 +1,7 @@
 """Compiled passes over the citizens' state.
 
-Scores, disclosure codes, the sums of the peer view, perceived scores: each replaces several
-numpy passes (and their temporaries) over the citizens by one.
+Disclosure codes, scores, the sums of the peer view: each replaces several numpy passes (and
+their temporaries) over the citizens by one; after a step, :func:`refresh` does all three.
 """
 
 from __future__ import annotations
@@ -25,6 +25,23 @@ def disclosure_codes(disclosed):  # pragma: no cover - compiled
     return codes
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _bin(s, score_min, bin_width, n_bins):  # pragma: no cover - compiled
+    """B = min(floor((s - score_min) / bin_width), n_bins - 1)."""
+    return min(np.int64((s - score_min) / bin_width), n_bins - 1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _below(per_bin):  # pragma: no cover - compiled
+    """For each bin, the count in lower bins."""
+    below = np.empty(per_bin.size, dtype=np.int64)
+    running = 0
+    for b in range(per_bin.size):
+        below[b] = running
+        running += per_bin[b]
+    return below
+
+
 @njit(cache=True, nogil=True)
 def score_tally(score, shares, score_min, bin_width, n_bins):  # pragma: no cover - compiled
     """Sums the peer view is made of, in one pass (``simulation.rules.peer_view``).
@@ -43,49 +60,94 @@ def score_tally(score, shares, score_min, bin_width, n_bins):  # pragma: no cove
         if shares[i]:
             shown += s
             n_shown += 1
-            per_bin[min(np.int64((s - score_min) / bin_width), n_bins - 1)] += 1
-    below = np.empty(n_bins, dtype=np.int64)
-    running = 0
-    for b in range(n_bins):
-        below[b] = running
-        running += per_bin[b]
-    return total, shown, n_shown, below
+            per_bin[_bin(s, score_min, bin_width, n_bins)] += 1
+    return total, shown, n_shown, _below(per_bin)
 
 
 @njit(cache=True, nogil=True)
-def perceived_scores(score, shares, inferred):  # pragma: no cover - compiled
-    """s_hat_i: the score if shown, else the inferred score of non-sharers (float32)."""
-    out = np.empty(score.size, dtype=np.float32)
-    for i in range(score.size):
-        out[i] = score[i] if shares[i] else inferred
-    return out
+def refresh(disclosed, codes, score, rescore_all, behaviour, quality, imputed_weighted, imputed,
+            weights, behaviour_weight, bonus, shares, score_min, bin_width,
+            n_bins):  # pragma: no cover - compiled
+    """After the citizens' choices: their codes, their scores and the peer view's sums.
 
+    * Each code_i (``disclosure_codes``) is brought up to date in ``codes``, and the citizens
+      whose code changed are recorded with their previous codes;
+    * those citizens are rescored, or every citizen when ``rescore_all`` (the platform's
+      imputation or weights changed): raw = w_b b_i + sum_k w_k m_k, plus w_k (q_ik - m_k +
+      beta) for each disclosed k in category order, s = 350 + 600 clip(raw, 0, 1). That is the
+      order of operations of ``simulation.score.credit_score``, so the scores are equal bit for
+      bit (tests/test_kernels.py);
+    * the sums of ``score_tally`` are taken over the new scores.
 
-@njit(cache=True, nogil=True)
-def rescore(score, who, behaviour, quality, disclosed, imputed_weighted, imputed, weights,
-            behaviour_weight, bonus):  # pragma: no cover - compiled
-    """Write s_i for the citizens ``who`` into ``score`` (``simulation.score.credit_score``).
-
-    raw = w_b * b_i + sum_k w_k m_k, plus w_k * (q_ik - m_k + beta) for each disclosed k in
-    category order, then s = 350 + 600 * clip(raw, 0, 1): numpy's order of operations, so the
-    scores are equal bit for bit (tests/test_kernels.py).
+    Three loops: fused into one, the branches on "changed" and "shares" mispredicted often
+    enough to make the pass 1.5 times slower than the three.
 
     Args:
+        disclosed: d_ik, (N, K).
+        codes: Every citizen's code before the step, updated in place.
         score: Every citizen's score, updated in place.
-        who: Indices of the citizens to rescore.
+        rescore_all: Rescore every citizen, not only those whose code changed.
         behaviour: b_i.
         quality: q_ik, (N, K).
-        disclosed: d_ik, (N, K).
         imputed_weighted: sum_k w_k m_k, as ``float(np.dot(weights, imputed))``.
         imputed: m_k.
         weights: w_k.
         behaviour_weight: w_b.
         bonus: beta.
+        shares: Whether each citizen shows its score.
+        score_min: Lower edge of the peer view's score bins (``score_tally``).
+        bin_width: Their width.
+        n_bins: Their number.
+
+    Returns:
+        (changed, previous, previous_score, total, shown, n_shown, below): the citizens whose
+        code changed (ascending), their previous codes and scores, then ``score_tally``'s sums.
     """
-    for r in range(who.size):
-        i = who[r]
+    n, n_categories = disclosed.shape
+    changed = np.empty(n, dtype=np.int64)
+    previous = np.empty(n, dtype=np.uint16)
+    m = 0
+    for i in range(n):
+        code = 0
+        for k in range(n_categories):
+            code |= np.int64(disclosed[i, k]) << k
+        if code != codes[i]:
+            changed[m] = i
+            previous[m] = codes[i]
+            codes[i] = code
+            m += 1
+    changed, previous = changed[:m].copy(), previous[:m].copy()
+    previous_score = score[changed]
+    for r in range(n if rescore_all else m):
+        i = r if rescore_all else changed[r]
         raw = behaviour_weight * np.float64(behaviour[i]) + imputed_weighted
-        for k in range(weights.size):
+        for k in range(n_categories):
             gain = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
             raw += gain if disclosed[i, k] else 0.0
         score[i] = SCORE_MIN + SCORE_RANGE * min(max(raw, 0.0), 1.0)
+    return (changed, previous, previous_score,
+            *score_tally(score, shares, score_min, bin_width, n_bins))
+
+
+@njit(cache=True, nogil=True)
+def move_codes(changed, previous, codes, quintile, degree, by_quintile,
+               degree_sum):  # pragma: no cover - compiled
+    """Move the citizens ``changed`` from their ``previous`` codes to their current ones.
+
+    Args:
+        changed: Citizens whose code changed.
+        previous: Their codes before.
+        codes: Every citizen's current code.
+        quintile: Each citizen's privacy-concern quintile.
+        degree: k_i (integer-valued).
+        by_quintile: Citizens per (quintile, code), updated in place.
+        degree_sum: Sum of k_i per code, updated in place.
+    """
+    for r in range(changed.size):
+        i = changed[r]
+        old, new, q = previous[r], codes[i], quintile[i]
+        k = np.int64(degree[i])
+        by_quintile[q, old] -= 1
+        by_quintile[q, new] += 1
+        degree_sum[old] -= k
+        degree_sum[new] += k

@@ -129,6 +129,44 @@ def sharing_value(score, c, sharers_below):  # pragma: no cover - compiled
     return value
 
 
+@njit(cache=True, nogil=True, inline="always")
+def summed_utility(n, score_sum, services_sum, paid_sum, neighbour_perceived_sum, n_shown,
+                   shown_score_sum, shown_below_sum, c):  # pragma: no cover - compiled
+    """sum_i U_i over n citizens, from sums over them.
+
+    U is linear in everything but services(s) and the numerator of pct(s), so
+
+        sum U = alpha (S - 350 n) / 600 + sum services(s_i) - sum paid_i
+              + gamma_status (n s_hat_ns - sum nbr_i) / 600
+              + gamma_status (S_shown - n_shown s_hat_ns) / 600 + n_shown (campaign - c_share)
+              + gamma_dating * sum_(i shows) below(s_i) / n_sharers
+
+    with S the sum of scores, S_shown that of the citizens who show theirs, below(s) the
+    sharers in lower percentile bins (pct = 1 when nobody shares). The order of operations
+    differs from summing ``hidden_value`` and ``sharing_value``: equal to rounding (~1e-15).
+
+    Args:
+        n: Number of citizens.
+        score_sum: S.
+        services_sum: sum_i services(s_i).
+        paid_sum: sum_i paid_i (privacy cost, with the norm's terms where in force).
+        neighbour_perceived_sum: sum_i nbr_i.
+        n_shown: Citizens who show their score.
+        shown_score_sum: S_shown.
+        shown_below_sum: sum over those citizens of the sharers in lower percentile bins.
+        c: Coefficients (:class:`UtilityTables`).
+    """
+    inferred = c[INFERRED_SCORE]
+    total = (c[SCORE_VALUE] * (score_sum - SCORE_MIN * n) / SCORE_RANGE + services_sum - paid_sum
+             + c[STATUS_WEIGHT] * (n * inferred - neighbour_perceived_sum) / SCORE_RANGE
+             + c[STATUS_WEIGHT] * (shown_score_sum - n_shown * inferred) / SCORE_RANGE
+             + n_shown * (c[CAMPAIGN_BONUS] - c[SHARING_COST]))
+    if c[DATING_WEIGHT]:
+        n_sharers = np.int64(c[N_SHARERS])
+        total += c[DATING_WEIGHT] * (shown_below_sum / n_sharers if n_sharers else n_shown)
+    return total
+
+
 @njit(cache=True, nogil=True)
 def utility(score, paid, shares, neighbour_perceived, c, table, thresholds, benefits,
             sharers_below):  # pragma: no cover - compiled
