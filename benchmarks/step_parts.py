@@ -22,7 +22,7 @@ PARTS = [
     ("revision draws", "model", "_draw"),
     ("decision rows", nbh.NeighbourCounts, "rows"),
     ("choice inputs", model_module.choice, "decision_inputs"),
-    ("best response", model_module.choice, "best_response"),
+    ("best response", model_module.choice, "scored_best_response"),
     ("codes, scores, peer view", model_module, "refresh"),
     ("neighbour counts", nbh.NeighbourCounts, "update"),
     ("code histogram", model_module.CodeHistogram, "update"),

@@ -84,7 +84,8 @@ class CodeHistogram:
     """
 
     def __init__(self, quintile: np.ndarray, degree: np.ndarray, n_categories: int) -> None:
-        self._quintile, self._degree = quintile, degree
+        # Compact copies: the update reads them at the changed citizens only, scattered.
+        self._quintile, self._degree = quintile.astype(np.uint8), degree.astype(np.int32)
         self.by_quintile = np.zeros((QUINTILES, 2**n_categories), dtype=np.int64)
         self.by_quintile[:, 0] = np.bincount(quintile, minlength=QUINTILES)
         self.degree_sum = np.zeros(2**n_categories, dtype=np.int64)

@@ -111,25 +111,24 @@ class ScoreHistogram:
         return histogram
 
     def update(self, score: np.ndarray, thresholds: tuple[float, ...],
-               changed: np.ndarray | None = None, previous: np.ndarray | None = None) -> None:
+               moved: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Bring the counts up to date with ``score``.
 
         Args:
             score: Every citizen's score.
             thresholds: The thresholds in force.
-            changed: The only citizens whose score changed since the last update, or None to
-                count every score (also done on the first update and when the thresholds
-                changed).
-            previous: Their scores at the last update.
+            moved: (previous, current) scores of the only citizens whose score changed since
+                the last update, or None to count every score (also done on the first update
+                and when the thresholds changed).
         """
         edges = np.asarray(thresholds, dtype=np.float64)
-        if (changed is None or self._thresholds is None
+        if (moved is None or self._thresholds is None
                 or not np.array_equal(edges, self._thresholds)):
             self.passing = np.zeros(edges.size + 1, dtype=np.int64)
             count_scores(score, edges, self.bins, self.passing)
             self._thresholds = edges
         else:
-            move_scores(changed, previous, score, edges, self.bins, self.passing)
+            move_scores(*moved, edges, self.bins, self.passing)
 
 
 def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:

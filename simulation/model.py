@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import mesa
 import networkx as nx
@@ -35,7 +35,7 @@ from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeHistogram, CodeTables
 from simulation.kernels import choice
-from simulation.kernels.state import refresh
+from simulation.kernels.state import record_choices, refresh
 from simulation.metrics import (
     ScoreHistogram,
     collect_outputs,
@@ -67,6 +67,24 @@ from simulation.score import (
     to_points,
     withheld_raw_score,
 )
+
+#: No citizen, no score: ``given`` of a refresh that rescores every citizen whose choice changed.
+_NOBODY = (np.empty(0, dtype=np.int64), np.empty(0))
+
+
+class Decision(NamedTuple):
+    """What the revisers of a step chose (rows align with the draws' revisers).
+
+    Attributes:
+        disclosed: Their new disclosures, (R, K).
+        shares: Whether each now shows its score.
+        score: Their new scores when the rule computed them on the way (the vectorised best
+            response and norm rules), else None (the platform rescores them).
+    """
+
+    disclosed: np.ndarray
+    shares: np.ndarray
+    score: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -193,13 +211,19 @@ class DisclosureModel(mesa.Model):
         p, pop = self.params, self.population
         self.imputed = imputed_quality(p.imputation, pop.quality, pop.disclosed, self.imputed)
         draws = self._draw()
+        given = None
         if p.engine == "vectorized":
-            disclosed, shares = self._decide(draws, self._counts.rows(draws.revising))
-            pop.disclosed[draws.revising] = disclosed
-            pop.shares_score[draws.revising] = shares
+            who = draws.revising
+            decision = self._decide(draws, self._counts.rows(who))
+            if decision.score is not None:
+                given = (who, record_choices(who, *decision, pop.disclosed, pop.shares_score,
+                                             pop.score))
+            else:
+                pop.disclosed[who] = decision.disclosed
+                pop.shares_score[who] = decision.shares
         else:
             self._step_agents(draws)
-        self._refresh(rescore_all=False)
+        self._refresh(rescore_all=False, given=given)
 
     def _draw(self) -> Draws:
         p, rng = self.params, self.decision_rng
@@ -238,7 +262,7 @@ class DisclosureModel(mesa.Model):
         # everyone has decided, so what it reads is the state of t-1.
         live = nbh.live_rows(self.network.adjacency, mine.revising, self.population.disclosed,
                              self.params.scored_categories)
-        disclosed, shares = self._decide(mine, live, live_context=True)
+        disclosed, shares, _ = self._decide(mine, live, live_context=True)
         if self.params.schedule == "synchronous":
             decided[citizen.node] = (disclosed[0], bool(shares[0]))
         else:
@@ -293,21 +317,24 @@ class DisclosureModel(mesa.Model):
         return cost
 
     def _decide(self, draws: Draws, context: nbh.Neighbourhood, live_context: bool = False
-                ) -> tuple[np.ndarray, np.ndarray]:
-        """New (disclosed, shares) of the revisers in ``draws`` (``context`` rows align)."""
+                ) -> Decision:
+        """What the revisers in ``draws`` choose (``context`` rows align)."""
         p, pop, who = self.params, self.population, draws.revising
         if p.rule == "threshold":
             need = adoption_requirement(context.degree, pop.threshold[who], p.threshold_kind)
             disclosed = pop.disclosed[who].copy()
             adopt = context.adopters >= need
             disclosed[np.ix_(adopt, p.scored_categories)] = True
-            return disclosed, pop.shares_score[who].copy()
+            return Decision(disclosed, pop.shares_score[who].copy())
         if p.rule == "imitation":
-            return self._imitate(draws, context, live_context)
-        return self._best_response(
+            return Decision(*self._imitate(draws, context, live_context))
+        # The compiled best response also gives the revisers' new scores (the per-agent
+        # engine's are rescored by the platform).
+        respond = choice.scored_best_response if p.engine == "vectorized" else best_response
+        return Decision(*respond(
             *self._choice_inputs(who, context), self.incentives, self.peers,
             choice_noise=draws.gumbel, temperature=p.logit_temperature,
-            active=self._active_categories())
+            active=self._active_categories()))
 
     def _choice_inputs(self, who: np.ndarray, context: nbh.Neighbourhood
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -424,7 +451,8 @@ class DisclosureModel(mesa.Model):
             else:
                 self.params = event.apply(self.params)
 
-    def _refresh(self, rescore_all: bool = True) -> None:
+    def _refresh(self, rescore_all: bool = True,
+                 given: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Update codes and scores, the peer view and the neighbour counts; collect the outputs.
 
         One compiled pass over the citizens (``simulation.kernels.state.refresh``) brings the
@@ -434,14 +462,17 @@ class DisclosureModel(mesa.Model):
         Args:
             rescore_all: Rescore every citizen (as after the state was edited by hand). Also
                 done when the platform's imputation or weights changed since the last refresh.
+            given: (citizens, their previous scores) whose new scores the step already wrote
+                (ascending citizens).
         """
         p, pop = self.params, self.population
         weights = p.scored_weights
         basis = (self.imputed.tobytes(), weights.tobytes(), p.behaviour_weight,
                  p.completeness_bonus)
         rescore_all = rescore_all or basis != self._score_basis
-        changed, previous, previous_score, *sums = refresh(
-            pop.disclosed, self._codes, pop.score, rescore_all,
+        given_who, given_previous = given if given is not None else _NOBODY
+        changed, previous, previous_score, new_score, *sums = refresh(
+            pop.disclosed, self._codes, pop.score, rescore_all, given_who, given_previous,
             pop.behaviour, pop.quality, float(np.dot(weights, self.imputed)), self.imputed,
             weights, p.behaviour_weight, p.completeness_bonus, pop.shares_score, SCORE_MIN,
             PERCENTILE_BIN, PERCENTILE_BINS)
@@ -450,8 +481,8 @@ class DisclosureModel(mesa.Model):
         self.neighbourhood = self._counts.update(changed, previous, self._codes,
                                                  self.code_tables)
         self._histogram.update(changed, previous, self._codes)
-        self._scores.update(pop.score, p.thresholds, None if rescore_all else changed,
-                            previous_score)
+        self._scores.update(pop.score, p.thresholds,
+                            None if rescore_all else (previous_score, new_score))
         self._collect()
 
     def _collect(self) -> None:

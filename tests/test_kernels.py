@@ -78,19 +78,44 @@ def test_refresh_updates_codes_scores_and_the_peer_view(rescore_all):
     score = np.full(n, 700.0)  # stale: only rescored citizens get theirs
     before = codes.copy()
     disclosed[::7] = rng.random(disclosed[::7].shape) < 0.4
-    changed, previous, previous_score, *sums = refresh(
-        disclosed, codes, score, rescore_all, behaviour, quality, float(np.dot(weights, imputed)),
-        imputed, weights, 0.35, 0.08, shares, SCORE_MIN, PERCENTILE_BIN, PERCENTILE_BINS)
+    expected = credit_score(behaviour, quality, disclosed, imputed, weights, 0.35, 0.08)
+    assert expected.max() == 950.0  # the clip is exercised
+    # Every third citizen of the edited rows arrives with its new score already written.
+    given = np.arange(0, n, 21)
+    score[given] = expected[given]
+    given_previous = rng.uniform(350.0, 950.0, given.size)
+    changed, previous, previous_score, new_score, *sums = refresh(
+        disclosed, codes, score, rescore_all, given, given_previous, behaviour, quality,
+        float(np.dot(weights, imputed)), imputed, weights, 0.35, 0.08, shares, SCORE_MIN,
+        PERCENTILE_BIN, PERCENTILE_BINS)
     np.testing.assert_array_equal(codes, disclosure_codes(disclosed))
     np.testing.assert_array_equal(changed, np.flatnonzero(codes != before))
     np.testing.assert_array_equal(previous, before[changed])
-    assert np.all(previous_score == 700.0)  # their scores before the rescoring
-    expected = credit_score(behaviour, quality, disclosed, imputed, weights, 0.35, 0.08)
-    assert expected.max() == 950.0  # the clip is exercised
-    rescored = np.arange(n) if rescore_all else changed
+    was_given = np.isin(changed, given)
+    assert was_given.any() and not was_given.all()
+    np.testing.assert_array_equal(previous_score[was_given],
+                                  given_previous[np.searchsorted(given, changed[was_given])])
+    assert np.all(previous_score[~was_given] == 700.0)  # their scores before the rescoring
+    np.testing.assert_array_equal(new_score, score[changed])
+    rescored = np.arange(n) if rescore_all else np.union1d(changed, given)
     np.testing.assert_array_equal(score[rescored], expected[rescored])
     assert np.all(np.delete(score, rescored) == 700.0)  # nobody else is rescored
     fused, separate = PeerView.from_sums(*sums, n, 0.3), peer_view(score, shares, 0.3)
     assert (fused.inferred_score, fused.n_sharers) == (separate.inferred_score,
                                                        separate.n_sharers)
     np.testing.assert_array_equal(fused.sharers_below, separate.sharers_below)
+
+
+@pytest.mark.parametrize("overrides", [{}, {"rule": "norm"}, {"logit_temperature": 0.05},
+                                       {"imputation": "skeptical"}, {"engine": "agents"}])
+def test_scores_equal_credit_score_of_the_state_after_every_step(overrides):
+    """Whoever writes them (the best response, the platform's rescoring), bit for bit."""
+    from simulation import DisclosureModel
+
+    model = DisclosureModel(rng=3, n_citizens=500, **overrides)
+    for _ in range(5):
+        model.step()
+        p, pop = model.params, model.population
+        expected = credit_score(pop.behaviour, pop.quality, pop.disclosed, model.imputed,
+                                p.scored_weights, p.behaviour_weight, p.completeness_bonus)
+        np.testing.assert_array_equal(pop.score, expected)

@@ -79,6 +79,22 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
     whose docstring documents them; inputs are converted to float64, and ``choice_noise`` must
     have exactly the shape (R, 2 * 2^K_active) when ``temperature > 0``.
     """
+    disclosed, shares, _ = scored_best_response(
+        withheld_raw, gains, privacy_cost, incentives, peers, choice_noise=choice_noise,
+        temperature=temperature, active=active)
+    return disclosed, shares
+
+
+def scored_best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.ndarray,
+                         incentives: Incentives, peers: PeerView, *,
+                         choice_noise: np.ndarray | None, temperature: float,
+                         active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`best_response`, and the score of each reviser's choice.
+
+    The score is that of the chosen option as the kernel computed it, which is
+    ``score.credit_score`` of the new disclosures bit for bit: the inactive categories it
+    leaves out are undisclosed (adding 0.0) or weightless (their gain is 0).
+    """
     withheld_raw = np.ascontiguousarray(withheld_raw, dtype=np.float64)
     gains = np.ascontiguousarray(gains, dtype=np.float64)
     privacy_cost = np.ascontiguousarray(privacy_cost, dtype=np.float64)
@@ -104,7 +120,7 @@ def best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.
 @njit(cache=True, nogil=True)
 def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperature, n_cat,
            scale, c, table, thresholds, benefits, sharers_below):  # pragma: no cover - compiled
-    """Kernel of :func:`best_response`; returns (disclosed, shares).
+    """Kernel of :func:`best_response`; returns (disclosed, shares, score of the choice).
 
     Args:
         withheld_raw: Raw score when withholding everything, (R,), float64.
@@ -128,6 +144,8 @@ def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperatu
     n_val = 2 * n_opt
     disclosed = np.zeros((n_rev, n_cat), dtype=np.bool_)
     shares = np.zeros(n_rev, dtype=np.bool_)
+    chosen_score = np.empty(n_rev)
+    option_score = np.empty(n_opt)
     values = np.empty(n_val)
     gain = np.empty(n_active)
     cost = np.empty(n_active)
@@ -161,6 +179,7 @@ def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperatu
                     raw += 0.0
                     paid += 0.0
             score = points(raw)
+            option_score[o] = score
             hide = hidden_value(score, paid, 0.0, c, table, thresholds, benefits)
             values[2 * o] = hide
             values[2 * o + 1] = hide + sharing_value(score, c, sharers_below)
@@ -186,7 +205,8 @@ def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperatu
         for j in range(n_active):
             disclosed[r, columns[j]] = options[o, j] != 0
         shares[r] = best % 2 == 1
-    return disclosed, shares
+        chosen_score[r] = option_score[o]
+    return disclosed, shares, chosen_score
 
 
 @njit(cache=True, nogil=True)

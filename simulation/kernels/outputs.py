@@ -231,14 +231,14 @@ def count_scores(score, share_thresholds, bins, passing):  # pragma: no cover - 
 
 
 @njit(cache=True, nogil=True)
-def move_scores(changed, previous, score, share_thresholds, bins,
+def move_scores(previous, current, share_thresholds, bins,
                 passing):  # pragma: no cover - compiled
-    """Move the citizens ``changed`` from their ``previous`` scores to their current ones."""
-    for r in range(changed.size):
+    """Move citizens from their ``previous`` scores to their ``current`` ones."""
+    for r in range(previous.size):
         b, passed = _place(previous[r], share_thresholds)
         bins[b] -= 1
         passing[passed] -= 1
-        b, passed = _place(score[changed[r]], share_thresholds)
+        b, passed = _place(current[r], share_thresholds)
         bins[b] += 1
         passing[passed] += 1
 

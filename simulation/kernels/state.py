@@ -64,19 +64,31 @@ def score_tally(score, shares, score_min, bin_width, n_bins):  # pragma: no cove
     return total, shown, n_shown, _below(per_bin)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _credit_score(i, behaviour, quality, disclosed, imputed_weighted, imputed, weights,
+                  behaviour_weight, bonus):  # pragma: no cover - compiled
+    """s_i in ``simulation.score.credit_score``'s order of operations (``refresh``)."""
+    raw = behaviour_weight * np.float64(behaviour[i]) + imputed_weighted
+    for k in range(weights.size):
+        gain = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
+        raw += gain if disclosed[i, k] else 0.0
+    return SCORE_MIN + SCORE_RANGE * min(max(raw, 0.0), 1.0)
+
+
 @njit(cache=True, nogil=True)
-def refresh(disclosed, codes, score, rescore_all, behaviour, quality, imputed_weighted, imputed,
-            weights, behaviour_weight, bonus, shares, score_min, bin_width,
-            n_bins):  # pragma: no cover - compiled
+def refresh(disclosed, codes, score, rescore_all, given, given_previous, behaviour, quality,
+            imputed_weighted, imputed, weights, behaviour_weight, bonus, shares, score_min,
+            bin_width, n_bins):  # pragma: no cover - compiled
     """After the citizens' choices: their codes, their scores and the peer view's sums.
 
     * Each code_i (``disclosure_codes``) is brought up to date in ``codes``, and the citizens
-      whose code changed are recorded with their previous codes;
-    * those citizens are rescored, or every citizen when ``rescore_all`` (the platform's
-      imputation or weights changed): raw = w_b b_i + sum_k w_k m_k, plus w_k (q_ik - m_k +
-      beta) for each disclosed k in category order, s = 350 + 600 clip(raw, 0, 1). That is the
-      order of operations of ``simulation.score.credit_score``, so the scores are equal bit for
-      bit (tests/test_kernels.py);
+      whose code changed are recorded with their previous codes and scores;
+    * those citizens are rescored, except those in ``given``, whose new scores the caller
+      already wrote; every citizen is rescored when ``rescore_all`` (the platform's imputation
+      or weights changed). s = 350 + 600 clip(raw, 0, 1), raw = w_b b_i + sum_k w_k m_k plus
+      w_k (q_ik - m_k + beta) for each disclosed k in category order: the order of operations
+      of ``simulation.score.credit_score``, so the scores are equal bit for bit
+      (tests/test_kernels.py);
     * the sums of ``score_tally`` are taken over the new scores.
 
     Three loops: fused into one, the branches on "changed" and "shares" mispredicted often
@@ -87,6 +99,8 @@ def refresh(disclosed, codes, score, rescore_all, behaviour, quality, imputed_we
         codes: Every citizen's code before the step, updated in place.
         score: Every citizen's score, updated in place.
         rescore_all: Rescore every citizen, not only those whose code changed.
+        given: Citizens (ascending) whose new scores are already in ``score``.
+        given_previous: Their scores before.
         behaviour: b_i.
         quality: q_ik, (N, K).
         imputed_weighted: sum_k w_k m_k, as ``float(np.dot(weights, imputed))``.
@@ -100,8 +114,9 @@ def refresh(disclosed, codes, score, rescore_all, behaviour, quality, imputed_we
         n_bins: Their number.
 
     Returns:
-        (changed, previous, previous_score, total, shown, n_shown, below): the citizens whose
-        code changed (ascending), their previous codes and scores, then ``score_tally``'s sums.
+        (changed, previous, previous_score, new_score, total, shown, n_shown, below): the
+        citizens whose code changed (ascending), their previous codes, their scores before and
+        after, then ``score_tally``'s sums.
     """
     n, n_categories = disclosed.shape
     changed = np.empty(n, dtype=np.int64)
@@ -117,15 +132,26 @@ def refresh(disclosed, codes, score, rescore_all, behaviour, quality, imputed_we
             codes[i] = code
             m += 1
     changed, previous = changed[:m].copy(), previous[:m].copy()
-    previous_score = score[changed]
-    for r in range(n if rescore_all else m):
-        i = r if rescore_all else changed[r]
-        raw = behaviour_weight * np.float64(behaviour[i]) + imputed_weighted
-        for k in range(n_categories):
-            gain = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
-            raw += gain if disclosed[i, k] else 0.0
-        score[i] = SCORE_MIN + SCORE_RANGE * min(max(raw, 0.0), 1.0)
-    return (changed, previous, previous_score,
+    previous_score = np.empty(m)
+    new_score = np.empty(m)
+    p = 0
+    for r in range(m):  # a merge of two ascending lists
+        i = changed[r]
+        while p < given.size and given[p] < i:
+            p += 1
+        if p < given.size and given[p] == i:
+            previous_score[r] = given_previous[p]
+        else:
+            previous_score[r] = score[i]
+            score[i] = _credit_score(i, behaviour, quality, disclosed, imputed_weighted, imputed,
+                                     weights, behaviour_weight, bonus)
+        new_score[r] = score[i]
+    if rescore_all:
+        for i in range(n):
+            score[i] = _credit_score(i, behaviour, quality, disclosed, imputed_weighted, imputed,
+                                     weights, behaviour_weight, bonus)
+        new_score = score[changed]
+    return (changed, previous, previous_score, new_score,
             *score_tally(score, shares, score_min, bin_width, n_bins))
 
 
@@ -151,3 +177,33 @@ def move_codes(changed, previous, codes, quintile, degree, by_quintile,
         by_quintile[q, new] += 1
         degree_sum[old] -= k
         degree_sum[new] += k
+
+
+@njit(cache=True, nogil=True)
+def record_choices(who, disclosed, shares, new_score, all_disclosed, all_shares,
+                   score):  # pragma: no cover - compiled
+    """Write the revisers' choices and new scores into the population's arrays.
+
+    One pass instead of three numpy scatters and a gather (1.1 ms to 0.4 ms at 10^5 revisers).
+
+    Args:
+        who: The revisers.
+        disclosed: Their new disclosures, (R, K).
+        shares: Whether each now shows its score.
+        new_score: Their new scores.
+        all_disclosed: d_ik of every citizen, updated in place.
+        all_shares: Every citizen's sharing flag, updated in place.
+        score: Every citizen's score, updated in place.
+
+    Returns:
+        The revisers' scores before.
+    """
+    previous = np.empty(who.size)
+    for r in range(who.size):
+        i = who[r]
+        for k in range(disclosed.shape[1]):
+            all_disclosed[i, k] = disclosed[r, k]
+        all_shares[i] = shares[r]
+        previous[r] = score[i]
+        score[i] = new_score[r]
+    return previous
