@@ -40,39 +40,49 @@ def median_time(action, repeats: int) -> float:
 def measure_vectorized(n: int, repeats: int) -> dict[str, float]:
     """Step, floor and collection times of the vectorised engine at N = n.
 
-    The floor is the median of SpMVs run back to back before and after the steps (the graph and
-    vector as warm as they get); the collection share is the median over the timed steps of
-    the time spent in ``DisclosureModel._collect`` over the step's time.
+    Steps 3 to ``repeats`` + 2 are timed, in ``rounds(n)`` fresh models (the same seed, so the
+    same steps) whose times are pooled: a sub-millisecond step needs many samples to make a
+    stable median on a shared machine. The floor is the median of SpMVs run back to back before
+    and after the steps (the graph and vector as warm as they get); the collection share is the
+    median over the timed steps of the time spent in ``DisclosureModel._collect`` over the
+    step's time.
     """
-    model = DisclosureModel(rng=1, n_citizens=n, **WS)
-    adjacency = model.network.adjacency
-    x = np.random.default_rng(0).random(n).astype(np.float32)
-    spmv = [median_time(lambda: adjacency @ x, max(repeats, 5))]
-    model.run_for(2)  # warm up (first steps allocate)
+    step_times: list[float] = []
     collect_times: list[float] = []
-    collect = model._collect
+    spmv: list[float] = []
+    for _ in range(rounds(n)):
+        model = DisclosureModel(rng=1, n_citizens=n, **WS)
+        adjacency = model.network.adjacency
+        x = np.random.default_rng(0).random(n).astype(np.float32)
+        spmv.append(median_time(lambda: adjacency @ x, max(repeats, 5)))
+        model.run_for(2)  # warm up (first steps allocate)
+        collect = model._collect
 
-    def timed_collect(*args):
-        start = time.perf_counter()
-        collect(*args)
-        collect_times.append(time.perf_counter() - start)
+        def timed_collect(*args, collect=collect):
+            start = time.perf_counter()
+            collect(*args)
+            collect_times.append(time.perf_counter() - start)
 
-    model._collect = timed_collect
-    step_times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.step()
-        step_times.append(time.perf_counter() - start)
-    spmv.append(median_time(lambda: adjacency @ x, max(repeats, 5)))
+        model._collect = timed_collect
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model.step()
+            step_times.append(time.perf_counter() - start)
+        spmv.append(median_time(lambda: adjacency @ x, max(repeats, 5)))
     step, floor = float(np.median(step_times)), float(np.median(spmv))
     return {"n": n, "step_s": step, "floor_s": floor, "step_over_floor": step / floor,
             "collect_share": float(np.median(np.array(collect_times) / np.array(step_times)))}
 
 
+def rounds(n: int) -> int:
+    """Fresh models to time at N = n: 20 at 10^4, 10 at 10^5, 1 from 10^6."""
+    return min(20, max(1, 10**6 // n))
+
+
 def measure_agents(n: int, repeats: int) -> float:
-    """Median step time of the per-agent engine at N = n."""
+    """Median time of steps 3 to ``repeats`` + 2 of the per-agent engine at N = n."""
     model = DisclosureModel(rng=1, n_citizens=n, engine="agents", **WS)
-    model.run_for(1)
+    model.run_for(2)
     return median_time(model.step, repeats)
 
 
@@ -84,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [10**4, 10**5, 10**6] + ([10**7] if args.large else [])
     rows = [measure_vectorized(n, args.repeats) for n in sizes]
-    agents = {n: measure_agents(n, max(2, args.repeats // 2)) for n in (10**3, 10**4)}
+    agents = {n: measure_agents(n, args.repeats) for n in (10**3, 10**4)}
     vectorized_1e4 = rows[0]["step_s"]
 
     print(f"{'N':>10} {'step (s)':>10} {'SpMV (s)':>10} {'step/SpMV':>10} {'collect':>8}")
