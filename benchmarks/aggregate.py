@@ -1,10 +1,10 @@
 """Neighbour counts of a step: compiled update, compiled recount and scipy, side by side.
 
 For the default model at N = 10^6 (Watts-Strogatz, mean degree 10), after a few steps, the
-counts every rule reads (n_ik per category and adopting neighbours) are brought up to date
-after one more step three ways, and checked equal:
+counts (n_ik per category, adopting neighbours, S_i the scored disclosures of the neighbours)
+are brought up to date after one more step three ways, and checked equal:
 
-* scipy: one ``csr_array @ dense`` product over the K + 1 indicator columns (float32);
+* scipy: one ``csr_array @ dense`` product over the K + 2 indicator columns (float32);
 * compiled recount: ``CountKernels.count``, one pass over every edge
   (``simulation.kernels.aggregate``);
 * compiled update: ``CountKernels.update``, only the rows of the citizens whose choice changed
@@ -38,32 +38,34 @@ def main() -> None:
     previous = before[changed]
     n, k = pop.disclosed.shape
     bits, n_words = lane_layout(k, model._max_degree)
-    lanes = lane_table(k, tables.adopted, bits)
+    lanes = lane_table(k, tables.adopted, tables.count, bits)
+    layout = (tables.count, k + 1, bits)
     kernels = count_kernels(n_words)
     indptr, indices = unsigned(adjacency.indptr), unsigned(adjacency.indices)
     old_words = np.empty((n, n_words), dtype=np.uint64)
-    kernels.count(indptr, indices, before, lanes, old_words)
+    kernels.count(indptr, indices, before, lanes, old_words, *layout)
 
     def scipy_counts():
-        columns = np.empty((n, k + 1), dtype=np.float32)
+        columns = np.empty((n, k + 2), dtype=np.float32)
         columns[:, :k] = pop.disclosed
         columns[:, k] = tables.adopted[codes]
+        columns[:, k + 1] = tables.count[codes]
         return adjacency @ columns
 
     def recount():
         words = np.empty_like(old_words)
-        kernels.count(indptr, indices, codes, lanes, words)
+        kernels.count(indptr, indices, codes, lanes, words, *layout)
         return words
 
     def update():
         words = old_words.copy()
-        kernels.update(indptr, indices, changed, previous, codes, lanes, words)
+        kernels.update(indptr, indices, changed, previous, codes, lanes, words, *layout)
         return words
 
     copy_time = median_time(old_words.copy, 7)  # taken out of the update's time below
     expected = scipy_counts()
     for words in (recount(), update()):
-        assert np.array_equal(words.view(np.uint16)[:, :k + 1], expected)
+        assert np.array_equal(words.view(np.uint16)[:, :k + 2], expected)
     x = np.random.default_rng(0).random(n).astype(np.float32)
     floor = median_time(lambda: adjacency @ x, 7)
     with_scipy = median_time(scipy_counts, 5)
