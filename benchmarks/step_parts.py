@@ -20,7 +20,6 @@ from simulation import neighbourhood as nbh
 #: (label, module or object, attribute): the parts of a step, in the order the step runs them.
 PARTS = [
     ("revision draws", "model", "_draw"),
-    ("decision rows", nbh.NeighbourCounts, "rows"),
     ("choice inputs", model_module.choice, "decision_inputs"),
     ("best response", model_module.choice, "scored_best_response"),
     ("codes, scores, peer view", model_module, "refresh"),

@@ -214,7 +214,9 @@ class DisclosureModel(mesa.Model):
         given = None
         if p.engine == "vectorized":
             who = draws.revising
-            decision = self._decide(draws, self._counts.rows(who))
+            # The best response reads every citizen's counts in place; the others, rows.
+            rows = None if p.rule == "best_response" else self._counts.rows(who)
+            decision = self._decide(draws, rows)
             if decision.score is not None:
                 given = (who, record_choices(who, *decision, pop.disclosed, pop.shares_score,
                                              pop.score))
@@ -316,9 +318,13 @@ class DisclosureModel(mesa.Model):
                                           p.n_categories)
         return cost
 
-    def _decide(self, draws: Draws, context: nbh.Neighbourhood, live_context: bool = False
-                ) -> Decision:
-        """What the revisers in ``draws`` choose (``context`` rows align)."""
+    def _decide(self, draws: Draws, context: nbh.Neighbourhood | None,
+                live_context: bool = False) -> Decision:
+        """What the revisers in ``draws`` choose.
+
+        ``context``: their neighbour counts, rows aligned with the revisers; None for the
+        vectorised best response, which reads ``self.neighbourhood`` at their rows.
+        """
         p, pop, who = self.params, self.population, draws.revising
         if p.rule == "threshold":
             need = adoption_requirement(context.degree, pop.threshold[who], p.threshold_kind)
@@ -336,7 +342,7 @@ class DisclosureModel(mesa.Model):
             choice_noise=draws.gumbel, temperature=p.logit_temperature,
             active=self._active_categories()))
 
-    def _choice_inputs(self, who: np.ndarray, context: nbh.Neighbourhood
+    def _choice_inputs(self, who: np.ndarray, context: nbh.Neighbourhood | None
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(withheld raw score, gains, privacy cost) of the revisers ``who``.
 
@@ -347,8 +353,8 @@ class DisclosureModel(mesa.Model):
         weights = p.scored_weights
         if p.engine == "vectorized":
             withheld, gains, cost = choice.decision_inputs(
-                who, pop.behaviour, pop.quality, pop.privacy_concern, context.disclosing,
-                p.behaviour_weight, float(np.dot(weights, self.imputed)), self.imputed,
+                who, pop.behaviour, pop.quality, pop.privacy_concern,
+                self.neighbourhood.disclosing, p.behaviour_weight, float(np.dot(weights, self.imputed)), self.imputed,
                 weights, p.completeness_bonus, np.asarray(p.sensitivities),
                 nbh.leakage_table(p.data_correlation, self._max_degree))
             if p.rule == "norm":

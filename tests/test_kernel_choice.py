@@ -173,7 +173,7 @@ def test_decision_inputs_equal_the_numpy_functions_bitwise(rho):
     context = nbh.rows(model.neighbourhood, who)
     weights = p.scored_weights
     got = decision_inputs(who, pop.behaviour, pop.quality, pop.privacy_concern,
-                          context.disclosing, p.behaviour_weight,
+                          model.neighbourhood.disclosing, p.behaviour_weight,
                           float(np.dot(weights, model.imputed)), model.imputed, weights,
                           p.completeness_bonus, np.asarray(p.sensitivities),
                           nbh.leakage_table(rho, model._max_degree))

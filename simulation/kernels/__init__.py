@@ -12,9 +12,13 @@ cache does not follow imports: after editing ``utility.py``, whose functions are
 other kernels, delete ``simulation/kernels/__pycache__/*.nb[ic]`` so they are recompiled.
 
 Modules:
-    utility: the utility U of a choice (score, privacy cost, sharing) for one citizen.
-    choice: the best response of each reviser over its 2 * 2^K options.
-    aggregate: every neighbour aggregate of a step in one pass over the edges.
-    outputs: every per-step output (welfare included) in one pass over the citizens.
-    state: disclosure codes, the peer view's sums and perceived scores.
+    utility: the utility U of a choice (score, privacy cost, sharing) for one citizen, and the
+        sum of U over citizens from sums.
+    choice: the best response of each reviser over its 2 * 2^K options, and its inputs.
+    aggregate: every citizen's neighbour counts, counted in one pass over the edges and then
+        updated around the citizens whose choice changed.
+    outputs: every per-step output (welfare included) from tallies and one pass over the
+        citizens; the score histogram's counts.
+    state: disclosure codes and which changed, rescoring, the peer view's sums, the code
+        histogram's moves, writing the revisers' choices.
 """

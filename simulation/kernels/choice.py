@@ -225,7 +225,8 @@ def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behavi
         behaviour: b_i of every citizen.
         quality: q_ik of every citizen, (N, K).
         privacy_concern: v_i of every citizen.
-        disclosing: n_ik of the revisers, rows aligned with ``who`` (integers).
+        disclosing: n_ik of every citizen (integers; read at the revisers' rows, which spares
+            gathering them first).
         behaviour_weight: w_b.
         imputed_weighted: sum_k w_k m_k, as ``float(np.dot(weights, imputed))``.
         imputed: m_k.
@@ -247,5 +248,5 @@ def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behavi
         concern = np.float64(privacy_concern[i])
         for k in range(n_cat):
             gains[r, k] = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
-            cost[r, k] = concern * sensitivities[k] * leakage_table[np.int64(disclosing[r, k])]
+            cost[r, k] = concern * sensitivities[k] * leakage_table[np.int64(disclosing[i, k])]
     return withheld, gains, cost
