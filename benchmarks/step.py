@@ -54,7 +54,7 @@ def measure_vectorized(n: int, repeats: int) -> dict[str, float]:
         model = DisclosureModel(rng=1, n_citizens=n, **WS)
         adjacency = model.network.adjacency
         x = np.random.default_rng(0).random(n).astype(np.float32)
-        spmv.append(median_time(lambda: adjacency @ x, max(repeats, 5)))
+        spmv.append(median_time(lambda a=adjacency, v=x: a @ v, max(repeats, 5)))
         model.run_for(2)  # warm up (first steps allocate)
         collect = model._collect
 
@@ -68,7 +68,7 @@ def measure_vectorized(n: int, repeats: int) -> dict[str, float]:
             start = time.perf_counter()
             model.step()
             step_times.append(time.perf_counter() - start)
-        spmv.append(median_time(lambda: adjacency @ x, max(repeats, 5)))
+        spmv.append(median_time(lambda a=adjacency, v=x: a @ v, max(repeats, 5)))
     step, floor = float(np.median(step_times)), float(np.median(spmv))
     return {"n": n, "step_s": step, "floor_s": floor, "step_over_floor": step / floor,
             "collect_share": float(np.median(np.array(collect_times) / np.array(step_times)))}

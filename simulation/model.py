@@ -354,8 +354,9 @@ class DisclosureModel(mesa.Model):
         if p.engine == "vectorized":
             withheld, gains, cost = choice.decision_inputs(
                 who, pop.behaviour, pop.quality, pop.privacy_concern,
-                self.neighbourhood.disclosing, p.behaviour_weight, float(np.dot(weights, self.imputed)), self.imputed,
-                weights, p.completeness_bonus, np.asarray(p.sensitivities),
+                self.neighbourhood.disclosing, p.behaviour_weight,
+                float(np.dot(weights, self.imputed)), self.imputed, weights,
+                p.completeness_bonus, np.asarray(p.sensitivities),
                 nbh.leakage_table(p.data_correlation, self._max_degree))
             if p.rule == "norm":
                 cost = cost - conformity_gain(context.share_disclosing(), p.conformity,
