@@ -393,9 +393,8 @@ class DisclosureModel(mesa.Model):
 
     def _current_utility(self, who: np.ndarray | slice, context: nbh.Neighbourhood,
                          neighbour_perceived: np.ndarray | float = 0.0,
-                         score: np.ndarray | None = None,
-                         privacy_paid: np.ndarray | None = None) -> np.ndarray:
-        """U of the citizens' present choices (``score``, ``privacy_paid``: if already known)."""
+                         score: np.ndarray | None = None) -> np.ndarray:
+        """U of the citizens' present choices (``score``: if already known)."""
         p, pop = self.params, self.population
         disclosed = pop.disclosed[who]
         if score is None:
@@ -405,13 +404,8 @@ class DisclosureModel(mesa.Model):
                                    p.behaviour_weight),
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
                 disclosed))
-        if privacy_paid is None:  # the cost includes the conformity gain of the norm rule
-            paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
-        else:
-            paid = privacy_paid
-            if p.rule == "norm":
-                gain = conformity_gain(context.share_disclosing(), p.conformity, p.n_categories)
-                paid = paid - np.where(disclosed, gain, 0.0).sum(axis=1)
+        # The cost includes the conformity gain of the norm rule.
+        paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
         if p.rule == "norm":
             paid = paid - p.conformity * (1.0 - context.share_disclosing()).mean(axis=1)
         return utility(score, paid, pop.shares_score[who], self.incentives, self.peers,
@@ -462,9 +456,10 @@ class DisclosureModel(mesa.Model):
                  given: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Update codes and scores, the peer view and the neighbour counts; collect the outputs.
 
-        One compiled pass over the citizens (``simulation.kernels.state.refresh``) brings the
-        disclosure codes up to date, rescores the citizens whose choice changed and sums what
-        the peer view is made of; the neighbour counts are then updated around those citizens.
+        One compiled kernel (``simulation.kernels.state.refresh``) brings the disclosure codes
+        up to date, rescores the citizens whose choice changed (but those ``given``) and sums
+        what the peer view is made of; the neighbour counts and the histograms the outputs read
+        are then updated around those citizens.
 
         Args:
             rescore_all: Rescore every citizen (as after the state was edited by hand). Also
