@@ -23,7 +23,13 @@ import numpy as np
 from step import median_time  # benchmarks/ is on sys.path when this script runs
 
 from simulation import DisclosureModel
-from simulation.kernels.aggregate import count_kernels, lane_layout, lane_table, unsigned
+from simulation.kernels.aggregate import (
+    LANE_TYPES,
+    count_kernels,
+    lane_layout,
+    lane_table,
+    unsigned,
+)
 
 
 def main() -> None:
@@ -65,7 +71,7 @@ def main() -> None:
     copy_time = median_time(old_words.copy, 7)  # taken out of the update's time below
     expected = scipy_counts()
     for words in (recount(), update()):
-        assert np.array_equal(words.view(np.uint16)[:, :k + 2], expected)
+        assert np.array_equal(words.view(LANE_TYPES[bits])[:, :k + 2], expected)
     x = np.random.default_rng(0).random(n).astype(np.float32)
     floor = median_time(lambda: adjacency @ x, 7)
     with_scipy = median_time(scipy_counts, 5)

@@ -4,8 +4,8 @@ The rules read, for each citizen i, n_ik (neighbours disclosing category k: the 
 norm) and the number of neighbours who disclose every scored category (the threshold rule).
 :class:`NeighbourCounts` computes them once in a pass over the edges and, after each step,
 updates them around the citizens whose choice changed (``simulation.kernels.aggregate``),
-together with the sum over the edges that assortativity needs. They are integers (uint16, or
-uint32 for large degrees), so the update gives exactly what a fresh pass would.
+together with the sum over the edges that assortativity needs. They are integers (uint8, uint16
+or uint32, as narrow as the degrees allow), so the update gives exactly what a fresh pass would.
 
 The other neighbour sums of the outputs (each citizen's privacy cost with leakage, the status
 term of welfare) follow from these counts and the state in the collection pass

@@ -122,3 +122,21 @@ def test_a_hub_beyond_the_16_bit_lanes_is_counted_exactly(n_categories):
         assert np.array_equal(agg.adopters, adopters)
         disclosed[1:100, 1:] = ~disclosed[1:100, 1:]
     assert agg.disclosing[0, 0] == leaves
+
+
+@pytest.mark.parametrize("leaves,bits", [(85, 8), (86, 16)])  # K = 3: S_i reaches 3 * degree
+def test_lanes_just_wide_enough_count_a_full_star_exactly(leaves, bits):
+    from simulation.kernels.aggregate import LANE_TYPES, lane_layout
+
+    n, k = leaves + 1, 3
+    adjacency = adjacency_from_edges(n, np.zeros(leaves, dtype=np.int64), np.arange(1, n))
+    degree = np.diff(adjacency.indptr).astype(np.float64)
+    assert lane_layout(k, leaves)[0] == bits
+    tally = nbh.NeighbourCounts(adjacency, degree, leaves, k)
+    disclosed = np.ones((n, k), dtype=bool)  # the centre's lanes are all at their largest
+    tables = CodeTables.from_weights(np.array([0.2, 0.1, 0.3]))
+    got = update(tally, disclosed, np.zeros(n, dtype=np.uint16), tables)
+    assert got.disclosing.dtype == LANE_TYPES[bits]
+    assert np.array_equal(got.disclosing[0], [leaves] * k)
+    assert got.adopters[0] == leaves
+    assert tally.disclosure_pairs == 2 * leaves * k * k  # both ends of every edge: 3 * 3
