@@ -98,37 +98,31 @@ class ScoreHistogram:
             score reaches, int64.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, thresholds: tuple[float, ...]) -> None:
+        self._thresholds = np.asarray(thresholds, dtype=np.float64)
         self.bins = np.zeros(SCORE_BINS, dtype=np.int64)
-        self.passing = np.zeros(0, dtype=np.int64)
-        self._thresholds: np.ndarray | None = None
+        self.passing = np.zeros(self._thresholds.size + 1, dtype=np.int64)
 
     @classmethod
     def of(cls, score: np.ndarray, thresholds: tuple[float, ...]) -> ScoreHistogram:
         """The histogram of ``score``."""
-        histogram = cls()
-        histogram.update(score, thresholds)
+        histogram = cls(thresholds)
+        histogram.update(score)
         return histogram
 
-    def update(self, score: np.ndarray, thresholds: tuple[float, ...],
+    def update(self, score: np.ndarray,
                moved: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Bring the counts up to date with ``score``.
 
         Args:
             score: Every citizen's score.
-            thresholds: The thresholds in force.
             moved: (previous, current) scores of the only citizens whose score changed since
-                the last update, or None to count every score (also done on the first update
-                and when the thresholds changed).
+                the last update, or None to count every score (the first update must).
         """
-        edges = np.asarray(thresholds, dtype=np.float64)
-        if (moved is None or self._thresholds is None
-                or not np.array_equal(edges, self._thresholds)):
-            self.passing = np.zeros(edges.size + 1, dtype=np.int64)
-            count_scores(score, edges, self.bins, self.passing)
-            self._thresholds = edges
+        if moved is None:
+            count_scores(score, self._thresholds, self.bins, self.passing)
         else:
-            move_scores(*moved, edges, self.bins, self.passing)
+            move_scores(*moved, self._thresholds, self.bins, self.passing)
 
 
 def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:

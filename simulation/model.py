@@ -150,7 +150,8 @@ class DisclosureModel(mesa.Model):
         self._counts = nbh.NeighbourCounts(self.network.adjacency, self._degree,
                                            self._max_degree, p.n_categories)
         self._perceived_weight = nbh.perceived_weights(self.network.adjacency, self._degree)
-        self._scores = ScoreHistogram()  # read when binned (metrics.EXACT_DISTRIBUTION_LIMIT)
+        # Read when binned (metrics.EXACT_DISTRIBUTION_LIMIT); the thresholds are fixed.
+        self._scores = ScoreHistogram(p.thresholds)
         # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
         self._seeds = self.population.disclosed[:, p.scored_categories].all(axis=1)
         self._histogram = CodeHistogram(privacy_quintiles(self.population.privacy_concern),
@@ -483,8 +484,7 @@ class DisclosureModel(mesa.Model):
         self.neighbourhood = self._counts.update(changed, previous, self._codes,
                                                  self.code_tables)
         self._histogram.update(changed, previous, self._codes)
-        self._scores.update(pop.score, p.thresholds,
-                            None if rescore_all else (previous_score, new_score))
+        self._scores.update(pop.score, None if rescore_all else (previous_score, new_score))
         self._collect()
 
     def _collect(self) -> None:
