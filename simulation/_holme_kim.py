@@ -61,10 +61,24 @@ def set_order(keys: np.ndarray, table: np.ndarray, spare: np.ndarray, out: np.nd
     table[: mask + 1] = -1
     fill = 0
     for key in keys:
-        if _set_insert(table, mask, key):
-            fill += 1
-            if fill * 5 >= mask * 3:
-                mask = _resize(table, spare, mask, fill)
+        mask, fill = _set_add(table, spare, mask, fill, key)
+    return _set_drain(table, mask, out)
+
+
+@njit(cache=True)
+def _set_add(table: np.ndarray, spare: np.ndarray, mask: int, fill: int,
+             key: int) -> tuple[int, int]:
+    """``set.add``: insert ``key`` and grow when 3/5 full; returns the new (mask, fill)."""
+    if _set_insert(table, mask, key):
+        fill += 1
+        if fill * 5 >= mask * 3:
+            mask = _resize(table, spare, mask, fill)
+    return mask, fill
+
+
+@njit(cache=True)
+def _set_drain(table: np.ndarray, mask: int, out: np.ndarray) -> int:
+    """Write the keys in iteration order to the front of ``out``; returns how many."""
     count = 0
     for i in range(mask + 1):
         if table[i] >= 0:
@@ -158,15 +172,8 @@ def holme_kim_kernel(n: int, m: int, triad_prob: float, rng: np.random.Generator
         table[: mask + 1] = -1
         fill = 0
         while fill < m:
-            if _set_insert(table, mask, repeated[rng.integers(0, length)]):
-                fill += 1
-                if fill * 5 >= mask * 3:
-                    mask = _resize(table, spare, mask, fill)
-        popped = 0
-        for i in range(mask + 1):
-            if table[i] >= 0:
-                candidates[popped] = table[i]
-                popped += 1
+            mask, fill = _set_add(table, spare, mask, fill, repeated[rng.integers(0, length)])
+        _set_drain(table, mask, candidates)
         # linked[0] is the source itself: never eligible for a triad.
         linked[0] = source
         n_linked = 1
