@@ -195,7 +195,7 @@ class Params:
     privacy_mu: float = _field(
         -3.0, "mu_v: log-scale location of privacy concern v ~ LogNormal(mu_v, sigma_v); "
         "calibrated so that 10-20 % disclose nothing after a default 200-step run (16.4 % over "
-        "5 seeds; python -m experiments.calibration).",
+        "5 seeds; python scripts/calibration.py).",
         kind=float)
     privacy_sigma: float = _field(
         0.75, "sigma_v: log-scale spread of privacy concern (0 gives everyone exp(mu_v)).",

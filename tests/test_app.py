@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import pytest
 import solara
 
-from experiments import cmd_viz
 from experiments.cli import main
+from experiments.cli import viz as cmd_viz
 from simulation import app
 from simulation.metrics import output_columns
 from simulation.params import DECISION_RULES, IMPUTATION_RULES, NETWORK_KINDS, Params

@@ -65,7 +65,7 @@ def _fake_cases(monkeypatch, passing: bool):
     fake = {"demo": lambda quick: [Check("demo", "x=1", "value", 1.0 if passing else 2.0, 0.0,
                                          1.0, 0.1, "fake")]}
     monkeypatch.setattr(validation, "CASES", fake)
-    monkeypatch.setattr("experiments.cmd_validate.CASES", fake)
+    monkeypatch.setattr("experiments.cli.validate.CASES", fake)
 
 
 def test_validate_writes_csv_and_markdown_and_exits_0(monkeypatch, tmp_path, capsys):

@@ -3,20 +3,20 @@
 The tables are generated from ``simulation.params`` and ``simulation.metrics`` (where each
 parameter and output is documented once) and written between marker comments::
 
-    .venv/bin/python -m experiments.doc_tables          # rewrite docs/ODD.md
-    .venv/bin/python -m experiments.doc_tables --check  # exit 1 if it is out of date
+    .venv/bin/python scripts/doc_tables.py          # rewrite docs/ODD.md
+    .venv/bin/python scripts/doc_tables.py --check  # exit 1 if it is out of date
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from experiments.provenance import REPO_ROOT
 from simulation.metrics import OUTPUTS, RUN_OUTPUTS
 from simulation.params import parameter_table
 
-ODD = REPO_ROOT / "docs" / "ODD.md"
+ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
 
 def _cell(value: object) -> str:
@@ -62,7 +62,7 @@ def main() -> int:
     fresh = render(current)
     if args.check:
         if fresh != current:
-            print("docs/ODD.md tables are out of date: run python -m experiments.doc_tables")
+            print("docs/ODD.md tables are out of date: run python scripts/doc_tables.py")
             return 1
         return 0
     ODD.write_text(fresh)

@@ -4,7 +4,7 @@ MODEL.md fixes every default but the location mu_v of privacy concern, which is 
 that, at the end of a default 200-step run, roughly 10-20 % disclose nothing. This script scans
 mu_v over a few seeds and prints the share disclosing nothing with its standard error::
 
-    .venv/bin/python -m experiments.calibration
+    .venv/bin/python scripts/calibration.py
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from experiments.errors import UsageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-APP_PATH = Path(__file__).resolve().parent.parent / "simulation" / "app.py"
+APP_PATH = Path(__file__).resolve().parents[2] / "simulation" / "app.py"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

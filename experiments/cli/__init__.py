@@ -1,8 +1,9 @@
 """The ``datarovers`` command line.
 
-Subcommands register here through :data:`COMMANDS`: each is a module with ``add_parser``
-(adds its subparser and sets ``handler``). A bad input of any kind ends in one line on stderr
-and exit status 2, with no traceback; Ctrl-C ends with status 130 after saving what was done.
+Subcommands register here through :data:`COMMANDS`: one module of this package each, with
+``add_parser`` (adds its subparser and sets ``handler``). A bad input of any kind ends in one
+line on stderr and exit status 2, with no traceback; Ctrl-C ends with status 130 after saving
+what was done.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from experiments import cmd_run, cmd_summarize, cmd_sweep, cmd_validate, cmd_viz
+from experiments.cli import run, summarize, sweep, validate, viz
 from experiments.errors import UsageError
 
 #: The subcommand modules, in the order ``--help`` lists them.
-COMMANDS = [cmd_run, cmd_sweep, cmd_summarize, cmd_viz, cmd_validate]
+COMMANDS = [run, sweep, summarize, viz, validate]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +42,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"datarovers {args.command}: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
