@@ -1,8 +1,8 @@
 """Analytic results that special cases of the disclosure model must reproduce.
 
 Every function here is pure (numbers in, numbers out) and independent of the simulation code,
-so that ``experiments.validation`` can compare the model against it. Each docstring states the
-equation, the convention used for integer neighbour counts, and the published source.
+so that :mod:`experiments.validation.cases` can compare the model against it. Each docstring
+states the equation, the convention used for integer neighbour counts, and the published source.
 
 References:
     Watts, D. J. (2002). A simple model of global cascades on random networks.
@@ -54,11 +54,18 @@ def vulnerable(phi: float, degree: np.ndarray | int) -> np.ndarray:
     return (k >= 1) & (required_neighbours(phi, k) <= 1)
 
 
-def _poisson_degrees(mean_degree: float) -> tuple[np.ndarray, np.ndarray]:
-    """Degrees 0..k_max and their Poisson probabilities p_k (tail mass below 1e-16)."""
+def _poisson_degrees(mean_degree: float, n_citizens: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Degrees 0..k_max and their probabilities p_k (tail mass below 1e-16).
+
+    Poisson(z) for N -> infinity (``n_citizens`` None); for a finite G(N, p) graph with
+    p = z / (N - 1) the exact Binomial(N - 1, z / (N - 1)).
+    """
     k_max = int(poisson.isf(1e-16, mean_degree)) + 2 if mean_degree > 0 else 1
     k = np.arange(k_max + 1)
-    return k, poisson.pmf(k, mean_degree)
+    if n_citizens is None:
+        return k, poisson.pmf(k, mean_degree)
+    return k, binom.pmf(k, n_citizens - 1, mean_degree / (n_citizens - 1))
 
 
 def watts_cascade_condition(mean_degree: float, phi: float) -> float:
@@ -98,7 +105,8 @@ def watts_cascade_window(phi: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def watts_vulnerable_branch(mean_degree: float, phi: float, *, tol: float = 1e-14) -> float:
+def watts_vulnerable_branch(mean_degree: float, phi: float, *, tol: float = 1e-14,
+                            n_citizens: int | None = None) -> float:
     """u: probability that following an edge leads into the infinite vulnerable cluster.
 
     u is the largest root in [0, 1] of
@@ -106,11 +114,12 @@ def watts_vulnerable_branch(mean_degree: float, phi: float, *, tol: float = 1e-1
         u = sum_k (k p_k / z) rho_k [1 - (1 - u)^(k - 1)],
 
     found by iterating from u = 1 (the map is increasing, so the iteration descends to the
-    largest fixed point). u = 0 outside the cascade window.
+    largest fixed point). u = 0 outside the cascade window. ``n_citizens`` swaps the Poisson
+    degrees for the Binomial(N - 1, z / (N - 1)) of a finite G(N, p) graph.
     """
     if mean_degree <= 0:
         return 0.0
-    k, p_k = _poisson_degrees(mean_degree)
+    k, p_k = _poisson_degrees(mean_degree, n_citizens)
     weight = k * p_k / mean_degree * vulnerable(phi, k)
     u = 1.0
     for _ in range(1_000_000):
@@ -121,7 +130,8 @@ def watts_vulnerable_branch(mean_degree: float, phi: float, *, tol: float = 1e-1
     return u  # pragma: no cover - the map converges geometrically away from the window edges
 
 
-def watts_cascade_probability(mean_degree: float, phi: float) -> float:
+def watts_cascade_probability(mean_degree: float, phi: float,
+                              n_citizens: int | None = None) -> float:
     """Probability that one random seed triggers a global cascade on an Erdos-Renyi graph.
 
         P = 1 - G_0(1 - u) = 1 - exp(-z u)
@@ -129,8 +139,17 @@ def watts_cascade_probability(mean_degree: float, phi: float) -> float:
     with u from :func:`watts_vulnerable_branch`: the seed starts a global cascade when at least
     one of its k ~ Poisson(z) edges leads into the infinite vulnerable cluster. This is the size
     of Watts's "extended vulnerable cluster" (Watts 2002). Valid for N -> infinity.
+
+    With ``n_citizens`` the same branching equations use the degree distribution of a finite
+    G(N, p) graph, Binomial(N - 1, z / (N - 1)), and P = 1 - G_0(1 - u) with its generating
+    function G_0(x) = (1 - p + p x)^(N - 1): the finite-size shift of P that comes from the
+    degrees (the validation's allowance, see ``cases.watts_cascades``).
     """
-    return float(-np.expm1(-mean_degree * watts_vulnerable_branch(mean_degree, phi)))
+    u = watts_vulnerable_branch(mean_degree, phi, n_citizens=n_citizens)
+    if n_citizens is None:
+        return float(-np.expm1(-mean_degree * u))
+    p = mean_degree / (n_citizens - 1)
+    return float(-np.expm1((n_citizens - 1) * np.log1p(-p * u)))
 
 
 # --- Granovetter (1978): threshold equilibria in a population -----------------------------------
@@ -219,6 +238,32 @@ def granovetter_critical_sd(mean: float = 25.0, n_citizens: int = 100, *,
     return 0.5 * (lo + hi)
 
 
+def expected_value_thresholds(sd: float, mean: float = 25.0,
+                              n_citizens: int = 100) -> np.ndarray:
+    """The population that is its own expected distribution: the (i + 0.5)/N quantiles.
+
+    Citizen i gets threshold max(mean + sd * Phi^-1((i + 0.5)/N), 0), so the number of
+    thresholds at or below m is N F(m) rounded to the nearest integer: the finite, whole-citizen
+    counterpart of Granovetter's expected-value curve. Its equilibrium is
+    :func:`granovetter_equilibrium` of these thresholds.
+    """
+    quantiles = norm.ppf((np.arange(n_citizens) + 0.5) / n_citizens)
+    return np.maximum(mean + sd * quantiles, 0.0)
+
+
+def bisect_jump(jumps, lo: float, hi: float, width: float) -> tuple[float, float]:
+    """Bisection for where a monotone predicate turns true: the final bracket (lo, hi).
+
+    ``jumps(lo)`` is assumed false and ``jumps(hi)`` true; halves the bracket until it is at
+    most ``width`` wide. Used with the same arguments on the model and on the theory, so both
+    probe the same points and their brackets agree exactly when every probe agrees.
+    """
+    while hi - lo > width:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if jumps(mid) else (mid, hi)
+    return lo, hi
+
+
 def granovetter_equilibrium_distribution(sd: float, mean: float = 25.0,
                                          n_citizens: int = 100) -> np.ndarray:
     """Exact distribution of the equilibrium for N i.i.d. clipped-normal thresholds.
@@ -280,6 +325,31 @@ def unraveling_silent_types(n_types: int, rounds: int) -> int:
     for _ in range(rounds):
         silent = -(-silent // 2)
     return silent
+
+
+def unraveling_sharers(levels: np.ndarray, n_types: int, rounds: int) -> np.ndarray:
+    """Number of sharers at rounds 0..``rounds`` for a given finite population of types.
+
+    The finite-population version of :func:`unraveling_silent_types`: citizen i has type
+    j_i in 0..K-1 and quality (j_i + 0.5)/K; nobody shares at round 0; at each round a silent
+    citizen shares when its quality exceeds the mean quality of the citizens silent in the
+    previous round (skeptical inference), and sharers stay sharers (their quality exceeds every
+    later, lower silent mean). Ties stay silent. The comparison is done on the integers
+    2 j + 1, so ties are exact: share iff (2 j_i + 1) |S| > sum_{s in S} (2 j_s + 1).
+
+    Returns:
+        Sharers at each round, shape (rounds + 1,), integers.
+    """
+    odd = 2 * np.asarray(levels, dtype=np.int64) + 1
+    if odd.size and (odd.min() < 1 or odd.max() > 2 * n_types - 1):
+        raise ValueError(f"levels: expected types in 0..{n_types - 1}")
+    silent = np.ones(odd.size, dtype=bool)
+    counts = [0]
+    for _ in range(rounds):
+        if silent.any():
+            silent &= odd * int(silent.sum()) <= int(odd[silent].sum())
+        counts.append(int((~silent).sum()))
+    return np.array(counts, dtype=np.int64)
 
 
 def unraveling_rounds(n_types: int) -> int:

@@ -1,84 +1,34 @@
 """Validation cases: special cases of the disclosure model against published results.
 
-Each case is a function ``case(quick) -> list[Check]`` registered in :data:`CASES`. Every case
-except the leakage formula runs :class:`simulation.DisclosureModel` itself with parameters that
-reduce it to the published setting (MODEL.md, "Validation"); the leakage case checks the formula
-the model uses, :func:`simulation.rules.leakage`, against simulated Gaussian data. The analytic
-side comes from :mod:`experiments.theory`.
+Each case is a function ``case(quick) -> list[Check]`` registered in :data:`CASES` under the
+names of :data:`experiments.validation.CASE_NAMES`. Every case except the leakage formula runs
+:class:`simulation.DisclosureModel` itself with parameters that reduce it to the published
+setting (docs/validation.md); the leakage case checks the formula the model uses,
+:func:`simulation.rules.leakage`, against simulated Gaussian data. The analytic side comes from
+:mod:`experiments.validation.theory`, the pass rules from :mod:`experiments.validation.checks`:
 
-A check passes when |simulated - theory| <= tolerance, with
+- statistical rows pass within 3 SE of the theory (plus, for Watts inside the window, a
+  derived finite-size allowance);
+- counts of rare events (Watts outside the window) pass within a binomial bound;
+- deterministic rows (Granovetter's example and quantile population, unraveling, the ring)
+  must equal a theory computed for the same finite population.
 
-    tolerance = 3 * SE + allowance,
-
-SE the Monte Carlo standard error of the simulated value (0 for deterministic cases) and the
-allowance a stated discretisation margin where the theory is asymptotic (N -> infinity) or
-continuous while the model counts whole citizens. Seeds are fixed, so a run is reproducible.
-``quick`` uses fewer replications and smaller populations (under a minute in all); the full run
-is what results/validation/ records.
+Seeds are fixed, so a run is reproducible. ``quick`` uses fewer replications and smaller
+populations; the full run is what results/validation/ records.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
 
-from experiments import theory
+from experiments.validation import CASE_NAMES, theory
+from experiments.validation.checks import Check, binomial_check, exact_check, se_check
 from simulation import DisclosureModel
 from simulation.rules import leakage
-
-#: Multiple of the standard error allowed between simulation and theory.
-SE_MULTIPLE = 3.0
-
-
-@dataclass(frozen=True)
-class Check:
-    """One row of the validation table.
-
-    Attributes:
-        case: Name of the validation case (a key of :data:`CASES`).
-        point: The parameter point, e.g. ``"z=3"``.
-        quantity: What is compared, e.g. ``"P(global cascade)"``.
-        simulated: The model's value.
-        error: Its standard error (0 when the model is deterministic here).
-        theory: The analytic value.
-        allowance: Discretisation margin added to 3 SE (see the module docstring).
-        note: Where the theory comes from and why the allowance is what it is.
-    """
-
-    case: str
-    point: str
-    quantity: str
-    simulated: float
-    error: float
-    theory: float
-    allowance: float = 0.0
-    note: str = ""
-
-    @property
-    def tolerance(self) -> float:
-        """3 SE plus the allowance."""
-        return SE_MULTIPLE * self.error + self.allowance
-
-    @property
-    def passed(self) -> bool:
-        """Whether |simulated - theory| <= tolerance (NaN never passes)."""
-        gap = abs(self.simulated - self.theory)
-        return bool(gap <= self.tolerance + 1e-12 * max(1.0, abs(self.theory)))
-
-    def record(self) -> dict[str, Any]:
-        """The row as a flat dict (the CSV columns)."""
-        row = asdict(self)
-        row["tolerance"] = self.tolerance
-        row["status"] = "PASS" if self.passed else "FAIL"
-        return row
-
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -132,10 +82,20 @@ WATTS_GLOBAL_SHARE = 0.05
 def watts_cascades(quick: bool) -> list[Check]:
     """Global cascade probability on Erdos-Renyi graphs, phi = 0.18, one random seed.
 
-    Inside the window 1.02 < z < 5.76 the share of runs with a global cascade must follow
-    P = 1 - exp(-z u) (:func:`experiments.theory.watts_cascade_probability`); outside it, no
-    global cascades. Finite N blurs the window's edges, so the grid keeps away from them and
-    the allowance (0.03) covers the finite-size shift of P in the interior.
+    Inside the window 1.02 < z < 5.76 the share of runs with a global cascade must be within
+    3 SE + allowance of P = 1 - exp(-z u) (:func:`theory.watts_cascade_probability`, N -> inf).
+    The allowance is derived, not chosen: it is the finite-size shift of P due to the degrees,
+    |P_N - P_inf|, where P_N solves the same branching equations with the degree distribution
+    of the model's G(N, p = z/(N - 1)) graph, Binomial(N - 1, p), instead of Poisson(z). It is
+    of order z/N (below 1e-3 on this grid). The other finite-size effects, O(1/N) corrections to
+    the size of the vulnerable cluster and cascades that join it but stop below the 5 % cut,
+    are not in the allowance: they are much smaller than the SE (about 0.02) away from the
+    window's edges, which the grid keeps away from.
+
+    Outside the window P = 0 up to 1e-13, so the SE of the observed share is 0 and 3 SE would
+    pass on nothing or on an allowance. These rows count the runs with a global cascade and
+    pass when the count lies in the central 99.73 % of Binomial(runs, P_N)
+    (:func:`checks.binomial_check`): no run may cascade.
     """
     n_citizens = 3000 if quick else 10000
     replications = 80 if quick else 400
@@ -151,14 +111,23 @@ def watts_cascades(quick: bool) -> list[Check]:
                 n_citizens=n_citizens, mean_degree=z, threshold_kind="fraction",
                 threshold_mean=WATTS_PHI, n_seeds=1, seed_placement="random")
             run_to_rest(model, n_citizens)
-            global_runs += model.outputs["cascade_size"] > WATTS_GLOBAL_SHARE
-        expected = theory.watts_cascade_probability(z, WATTS_PHI)
-        where = "inside" if low < z < high else "outside"
-        checks.append(Check(
-            "watts_2002", f"z={z:g} ({where}), N={n_citizens}, {replications} runs",
-            f"P(cascade > {WATTS_GLOBAL_SHARE:.0%})", global_runs / replications,
-            proportion_se(global_runs, replications), expected, 0.03,
-            "P = 1 - exp(-z u); allowance 0.03 for finite N"))
+            global_runs += int(model.outputs["cascade_size"] > WATTS_GLOBAL_SHARE)
+        asymptotic = theory.watts_cascade_probability(z, WATTS_PHI)
+        finite = theory.watts_cascade_probability(z, WATTS_PHI, n_citizens)
+        point = f"z={z:g} ({'inside' if low < z < high else 'outside'}), N={n_citizens}, " \
+                f"{replications} runs"
+        if low < z < high:
+            checks.append(se_check(
+                "watts_2002", point, f"P(cascade > {WATTS_GLOBAL_SHARE:.0%})",
+                global_runs / replications, proportion_se(global_runs, replications),
+                asymptotic, f"P = 1 - exp(-z u); allowance |P_N - P_inf| = "
+                            f"{abs(finite - asymptotic):.1e} (binomial degrees)",
+                allowance=abs(finite - asymptotic)))
+        else:
+            checks.append(binomial_check(
+                "watts_2002", point, f"runs with cascade > {WATTS_GLOBAL_SHARE:.0%}",
+                global_runs, replications, max(finite, asymptotic),
+                "outside the window: count within Binomial(runs, P_N)"))
     return checks
 
 
@@ -180,30 +149,35 @@ def _equilibrium_adopters(model: DisclosureModel) -> int:
     return round(model.outputs["cascade_size"] * model.n_citizens)
 
 
-def expected_value_thresholds(sd: float, mean: float = GRANOVETTER_MEAN,
-                              n_citizens: int = GRANOVETTER_N) -> tuple[float, ...]:
-    """The population that is its own expected distribution: the (i + 0.5)/N quantiles.
+def _quantile_adopters(sd: float) -> int:
+    """The model's equilibrium on the expected-value (quantile) population of spread ``sd``."""
+    thresholds = theory.expected_value_thresholds(sd, GRANOVETTER_MEAN, GRANOVETTER_N)
+    return _equilibrium_adopters(_granovetter_model(seed_of(2, 99, 0),
+                                                    threshold_values=tuple(thresholds.tolist())))
 
-    Citizen i gets threshold max(mean + sd * Phi^-1((i + 0.5)/N), 0), so the number of
-    thresholds at or below m is N F(m) rounded to the nearest integer: the model's integer
-    counterpart of Granovetter's expected-value curve.
-    """
-    quantiles = norm.ppf((np.arange(n_citizens) + 0.5) / n_citizens)
-    return tuple(np.maximum(mean + sd * quantiles, 0.0).tolist())
+
+def _theory_quantile_adopters(sd: float) -> int:
+    """The fixed point of the same quantile thresholds (:func:`theory.granovetter_equilibrium`)."""
+    return theory.granovetter_equilibrium(
+        theory.expected_value_thresholds(sd, GRANOVETTER_MEAN, GRANOVETTER_N))
 
 
 def granovetter_thresholds(quick: bool) -> list[Check]:
-    """Granovetter's riot: the 0..99 example, the normal-threshold curve and its jump.
+    """Granovetter's riot: the 0..99 example, random normal thresholds and the jump.
 
     - Thresholds 0, 1, ..., 99 (complete network, counts): 100 adopters; the threshold-1 citizen
-      moved to 2: 1 adopter. Deterministic, tolerance 0.
+      moved to 2: 1 adopter. Exact.
     - Random normal thresholds (mean 25, sd sigma, N = 100): the mean equilibrium over
       replications against its exact finite-N expectation
-      (:func:`experiments.theory.granovetter_expected_equilibrium`), 3 SE with the exact SD.
-    - Expected-value population (:func:`expected_value_thresholds`): the equilibrium against
-      Granovetter's continuous r = N F(r), and the sigma at which it jumps against 12.2. The
-      allowance is the gap between the continuous curve and its whole-citizen version
-      r = N F(floor r), plus one citizen (or the bisection width) for rounding.
+      (:func:`theory.granovetter_expected_equilibrium`), 3 SE with the exact SD; and, exactly,
+      the number of runs whose equilibrium differs from the fixed point of their own thresholds
+      (:func:`theory.granovetter_equilibrium` on the model's drawn thresholds): 0.
+    - Expected-value population (:func:`theory.expected_value_thresholds`): the equilibrium at
+      each sigma equals the fixed point computed from the same thresholds, exactly; and the
+      sigma at which it jumps, found by the same bisection (:func:`theory.bisect_jump`) on the
+      model and on that fixed point, is equal. Granovetter's continuous curve r = N F(r) jumps
+      at 12.22 and its whole-citizen version r = N F(floor r) at 12.87; the quantile population
+      jumps between them (in the note, not a check: it is a different population).
     """
     checks: list[Check] = []
     uniform = np.arange(GRANOVETTER_N, dtype=float)
@@ -217,51 +191,54 @@ def granovetter_thresholds(quick: bool) -> list[Check]:
     for label, values, engine in examples:
         model = _granovetter_model(seed_of(2, 0, 0), threshold_values=tuple(values),
                                    engine=engine)
-        checks.append(Check("granovetter_1978", label + engine_label(engine), "adopters",
-                            _equilibrium_adopters(model), 0.0,
-                            theory.granovetter_equilibrium(values), 0.0,
-                            "Granovetter 1978: 100, and 1 after the move"))
+        checks.append(exact_check("granovetter_1978", label + engine_label(engine), "adopters",
+                                  _equilibrium_adopters(model),
+                                  theory.granovetter_equilibrium(values),
+                                  "Granovetter 1978: 100, and 1 after the move"))
 
     replications = 100 if quick else 600
     spreads = (10.0, 12.2, 16.0) if quick else (8.0, 10.0, 12.0, 12.2, 13.0, 14.0, 16.0, 20.0)
     for index, sd in enumerate(spreads):
-        total = 0
+        total = mismatches = 0
         for rep in range(replications):
             model = _granovetter_model(seed_of(2, index + 1, rep), threshold_mean=GRANOVETTER_MEAN,
                                        threshold_sd=sd)
-            total += _equilibrium_adopters(model)
+            fixed_point = theory.granovetter_equilibrium(model.population.threshold.copy())
+            adopters = _equilibrium_adopters(model)
+            total += adopters
+            mismatches += int(adopters != fixed_point)
         mean, spread = theory.granovetter_expected_equilibrium(sd, GRANOVETTER_MEAN,
                                                                GRANOVETTER_N)
-        checks.append(Check(
-            "granovetter_1978", f"normal thresholds sd={sd:g}, {replications} runs",
-            "mean adopters", total / replications, spread / math.sqrt(replications), mean, 0.0,
-            "exact finite-N expectation; SE from the exact SD"))
+        point = f"normal thresholds sd={sd:g}, {replications} runs"
+        checks += [
+            se_check("granovetter_1978", point, "mean adopters", total / replications,
+                     spread / math.sqrt(replications), mean,
+                     "exact finite-N expectation; SE from the exact SD"),
+            exact_check("granovetter_1978", point, "runs off their own fixed point",
+                        mismatches, 0, "min{m : #{thresholds <= m} = m} per run"),
+        ]
 
     for sd in ((10.0, 13.0) if quick else (8.0, 10.0, 12.0, 13.0, 16.0, 20.0)):
-        model = _granovetter_model(seed_of(2, 99, 0),
-                                   threshold_values=expected_value_thresholds(sd))
         continuous = theory.granovetter_mean_field(sd, GRANOVETTER_MEAN, GRANOVETTER_N)
-        whole = theory.granovetter_mean_field(sd, GRANOVETTER_MEAN, GRANOVETTER_N,
-                                              integer_counts=True)
-        checks.append(Check(
+        checks.append(exact_check(
             "granovetter_1978", f"expected-value thresholds sd={sd:g}", "adopters",
-            _equilibrium_adopters(model), 0.0, continuous, abs(continuous - whole) + 1.0,
-            "smallest root of r = N F(r); allowance |continuous - floor| + 1"))
+            _quantile_adopters(sd), _theory_quantile_adopters(sd),
+            f"fixed point of the same thresholds; continuous r = N F(r): {continuous:.2f}"))
 
     width = 0.05 if quick else 0.005
-    lo, hi = 10.0, 15.0
-    while hi - lo > width:
-        mid = 0.5 * (lo + hi)
-        model = _granovetter_model(seed_of(2, 99, 0),
-                                   threshold_values=expected_value_thresholds(mid))
-        lo, hi = (lo, mid) if _equilibrium_adopters(model) > GRANOVETTER_N / 2 else (mid, hi)
+    half = GRANOVETTER_N / 2
+    model_bracket = theory.bisect_jump(lambda sd: _quantile_adopters(sd) > half, 10.0, 15.0,
+                                       width)
+    theory_bracket = theory.bisect_jump(lambda sd: _theory_quantile_adopters(sd) > half,
+                                        10.0, 15.0, width)
     critical = theory.granovetter_critical_sd(GRANOVETTER_MEAN, GRANOVETTER_N)
     critical_whole = theory.granovetter_critical_sd(GRANOVETTER_MEAN, GRANOVETTER_N,
                                                     integer_counts=True)
-    checks.append(Check(
-        "granovetter_1978", "expected-value thresholds", "sd at the jump to everyone",
-        0.5 * (lo + hi), 0.0, critical, abs(critical_whole - critical) + width,
-        f"Granovetter: ~12.2; whole-citizen version {critical_whole:.2f}"))
+    checks.append(exact_check(
+        "granovetter_1978", f"expected-value thresholds, bisection to {width:g}",
+        "sd at the jump to everyone", 0.5 * sum(model_bracket), 0.5 * sum(theory_bracket),
+        f"same bisection on the fixed point; Granovetter's continuous {critical:.2f}, "
+        f"whole-citizen {critical_whole:.2f}"))
     return checks
 
 
@@ -285,13 +262,16 @@ def unraveling_model(n_types: int, n_citizens: int, rng: Any, engine: str = "vec
 def unraveling_rounds(quick: bool) -> list[Check]:
     """Only the lowest of K types stays silent, after ceil(log2 K) rounds.
 
-    Levels are balanced (N/K citizens each, N a multiple of every K), so the model is
-    deterministic here. The sharing rate at step t must be 1 - M_t/K with M_t the silent types
-    of :func:`experiments.theory.unraveling_silent_types`. When K does not divide a power of
-    two, an odd silent set has its middle type exactly at the silent mean, a tie that stays
-    silent (zero sharing cost, ties to not sharing). The K used here divide 300, so every type's
-    score is a whole number of points and these ties are exact in floating point, not left to
-    rounding. The full run repeats K = 10 on the per-agent engine.
+    Deterministic, so every row is exact. The theory is computed for the same finite
+    population: :func:`theory.unraveling_sharers` iterates skeptical inference on the model's
+    own types (read from its behaviour levels) in integer arithmetic, so ties at the silent mean
+    are exact. The number of sharers at every step must equal it, and (levels being balanced,
+    N/K citizens each) it must also equal the per-type count N (1 - M_t/K) of
+    :func:`theory.unraveling_silent_types`. When K does not divide a power of two, an odd silent
+    set has its middle type exactly at the silent mean, a tie that stays silent (zero sharing
+    cost, ties to not sharing). The K used here divide 300, so every type's score is a whole
+    number of points and these ties are exact in the model's floating point too. The full run
+    repeats K = 10 on the per-agent engine.
     """
     checks: list[Check] = []
     if quick:
@@ -303,25 +283,30 @@ def unraveling_rounds(quick: bool) -> list[Check]:
     for index, (n_types, n_citizens, engine) in enumerate(points):
         rounds = theory.unraveling_rounds(n_types)
         model = unraveling_model(n_types, n_citizens, seed_of(3, index, 0), engine)
-        model.run_for(rounds + 5)
-        rate = model.dataframe()["sharing_rate"].to_numpy()
-        expected = np.array([1.0 - theory.unraveling_silent_types(n_types, t) / n_types
-                             for t in range(rate.size)])
-        changed = np.flatnonzero(np.diff(rate) != 0)
-        stable_after = int(changed[-1] + 1) if changed.size else 0
         pop = model.population
-        lowest = pop.behaviour == pop.behaviour.min()
+        levels = np.rint(pop.behaviour * n_types - 0.5).astype(np.int64)
+        model.run_for(rounds + 5)
+        sharers = np.rint(model.dataframe()["sharing_rate"].to_numpy() * n_citizens)
+        own = theory.unraveling_sharers(levels, n_types, sharers.size - 1)
+        per_type = np.array([n_citizens * (1 - theory.unraveling_silent_types(n_types, t)
+                                           / n_types) for t in range(sharers.size)])
+        changed = np.flatnonzero(np.diff(sharers) != 0)
+        stable_after = int(changed[-1] + 1) if changed.size else 0
+        lowest = levels == 0
         point = f"K={n_types}, N={n_citizens}{engine_label(engine)}"
         checks += [
-            Check("unraveling", point, "rounds until sharing is stable", stable_after, 0.0,
-                  rounds, 0.0, "ceil(log2 K)"),
-            Check("unraveling", point, "max |sharing rate(t) - (1 - M_t/K)|",
-                  float(np.max(np.abs(rate - expected))), 0.0, 0.0, 1e-12,
-                  "M_t -> ceil(M_t / 2) silent types per round"),
-            Check("unraveling", point, "sharing rate of the lowest type",
-                  float(pop.shares_score[lowest].mean()), 0.0, 0.0, 0.0, "lowest type silent"),
-            Check("unraveling", point, "sharing rate of the other types",
-                  float(pop.shares_score[~lowest].mean()), 0.0, 1.0, 0.0, "all others share"),
+            exact_check("unraveling", point, "rounds until sharing is stable", stable_after,
+                        rounds, "ceil(log2 K)"),
+            exact_check("unraveling", point, "max_t |sharers(t) - theory for these citizens|",
+                        float(np.max(np.abs(sharers - own))), 0.0,
+                        "skeptical inference on the model's own types"),
+            exact_check("unraveling", point, "max_t |sharers(t) - N (1 - M_t/K)|",
+                        float(np.max(np.abs(sharers - per_type))), 0.0,
+                        "M_t -> ceil(M_t / 2) silent types per round"),
+            exact_check("unraveling", point, "sharers of the lowest type",
+                        int(pop.shares_score[lowest].sum()), 0, "lowest type silent"),
+            exact_check("unraveling", point, "silent citizens of the other types",
+                        int((~pop.shares_score[~lowest]).sum()), 0, "all others share"),
         ]
     return checks
 
@@ -361,10 +346,10 @@ def verrecchia_disclosure(quick: bool) -> list[Check]:
             rates.append(model.outputs["mean_disclosure"])
         cutoff = 2.0 * cost
         se = math.sqrt(cutoff * (4.0 / 3.0 - cutoff) / (n_citizens * replications))
-        checks.append(Check(
+        checks.append(se_check(
             "verrecchia_1983", f"c={cost:g}, N={n_citizens}, {replications} runs",
             "disclosure rate", float(np.mean(rates)), se,
-            theory.verrecchia_disclosure_rate(cost), 0.0, "1 - 2c"))
+            theory.verrecchia_disclosure_rate(cost), "1 - 2c"))
     return checks
 
 
@@ -397,7 +382,7 @@ def leakage_formula_check(quick: bool) -> list[Check]:
     """The model's leakage L(n) against 1 - R^2 recovered from simulated Gaussian data.
 
     Also checks the closed form against the exact linear algebra 1 - c' Sigma^-1 c
-    (:func:`experiments.theory.equicorrelated_residual_share`) over the whole grid.
+    (:func:`theory.equicorrelated_residual_share`) over the whole grid.
     """
     samples = 5000 if quick else 50000
     counts = (0, 1, 4) if quick else (0, 1, 2, 4, 8, 16)
@@ -408,12 +393,13 @@ def leakage_formula_check(quick: bool) -> list[Check]:
             model_value = float(leakage(np.array([n]), rho)[0])
             worst = max(worst, abs(model_value - theory.equicorrelated_residual_share(n, rho)))
             value, se = simulated_residual_share(n, rho, samples, seed_of(5, i, j))
-            checks.append(Check(
+            checks.append(se_check(
                 "leakage", f"rho={rho:g}, n={n}, {samples} draws", "1 - R^2 (simulated)",
-                value, se, model_value, 0.0, "simulation.rules.leakage"))
-    checks.append(Check("leakage", f"rho in (0.3, 0.5, 0.8), n in {counts}",
-                        "max |L(n) - (1 - c' Sigma^-1 c)|", worst, 0.0, 0.0, 1e-12,
-                        "closed form against linear algebra"))
+                value, se, model_value, "simulation.rules.leakage"))
+    checks.append(exact_check("leakage", f"rho in (0.3, 0.5, 0.8), n in {counts}",
+                              "max |L(n) - (1 - c' Sigma^-1 c)|", worst, 0.0,
+                              "closed form against linear algebra (slack 1e-12: rounding)",
+                              slack=1e-12))
     return checks
 
 
@@ -431,7 +417,7 @@ def complex_contagion(quick: bool) -> list[Check]:
     """Two adjacent seeds on a k = 4 ring with threshold 2: everyone after (N - 2)/2 steps.
 
     Odd N ends one step earlier, (N - 3)/2, because the last gap of three closes at once
-    (:func:`experiments.theory.ring_adopters`).
+    (:func:`theory.ring_adopters`).
 
     Also checks the arc grows by exactly two citizens a step, and the negative control: a single
     seed never spreads (a complex contagion needs two contacts). Some sizes are repeated on the
@@ -448,32 +434,26 @@ def complex_contagion(quick: bool) -> list[Check]:
         adopters = np.rint(model.dataframe()["cascade_size"].to_numpy() * n)
         expected = np.array([theory.ring_adopters(n, t) for t in range(adopters.size)])
         checks += [
-            Check("complex_contagion", point, "steps until all adopt",
-                  steps, 0.0, theory.ring_steps_to_full(n), 0.0, "floor((N - 2)/2)"),
-            Check("complex_contagion", point, "final cascade size",
-                  model.outputs["cascade_size"], 0.0, 1.0, 0.0, "everyone adopts"),
-            Check("complex_contagion", point,
-                  "max |adopters(t) - (2 + 2t)|",
-                  float(np.max(np.abs(adopters - expected))), 0.0, 0.0, 0.0,
-                  "the arc grows by 2 a step (N when <= 1 is left)"),
+            exact_check("complex_contagion", point, "steps until all adopt",
+                        steps, theory.ring_steps_to_full(n), "floor((N - 2)/2)"),
+            exact_check("complex_contagion", point, "final adopters",
+                        round(model.outputs["cascade_size"] * n), n, "everyone adopts"),
+            exact_check("complex_contagion", point, "max_t |adopters(t) - (2 + 2t)|",
+                        float(np.max(np.abs(adopters - expected))), 0.0,
+                        "the arc grows by 2 a step (N when <= 1 is left)"),
         ]
     model = ring_model(100, 1, seed_of(6, 9, 0))
     run_to_rest(model, 100)
-    checks.append(Check("complex_contagion", "N=100, 1 seed", "final adopters",
-                        round(model.outputs["cascade_size"] * 100), 0.0, 1.0, 0.0,
-                        "negative control: one contact is not enough"))
+    checks.append(exact_check("complex_contagion", "N=100, 1 seed", "final adopters",
+                              round(model.outputs["cascade_size"] * 100), 1,
+                              "negative control: one contact is not enough"))
     return checks
 
 
-#: Every validation case, in the order of MODEL.md.
-CASES: dict[str, Callable[[bool], list[Check]]] = {
-    "watts_2002": watts_cascades,
-    "granovetter_1978": granovetter_thresholds,
-    "unraveling": unraveling_rounds,
-    "verrecchia_1983": verrecchia_disclosure,
-    "leakage": leakage_formula_check,
-    "complex_contagion": complex_contagion,
-}
+#: Every validation case, named by :data:`experiments.validation.CASE_NAMES`, in that order.
+CASES: dict[str, Callable[[bool], list[Check]]] = dict(zip(
+    CASE_NAMES, (watts_cascades, granovetter_thresholds, unraveling_rounds,
+                 verrecchia_disclosure, leakage_formula_check, complex_contagion), strict=True))
 
 
 def run_cases(quick: bool, names: Iterable[str] | None = None,
@@ -496,64 +476,3 @@ def run_cases(quick: bool, names: Iterable[str] | None = None,
     return checks
 
 
-# --- the table ----------------------------------------------------------------------------------
-
-#: Columns of validation.csv, in order.
-TABLE_COLUMNS = ("case", "point", "quantity", "simulated", "error", "theory", "allowance",
-                 "tolerance", "status", "note")
-
-
-def format_number(value: float) -> str:
-    """Four significant digits, whole numbers without decimals."""
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
-    if float(value).is_integer() and abs(value) < 1e6:
-        return f"{int(value)}"
-    return f"{value:.4g}"
-
-
-def simulated_text(check: Check) -> str:
-    """``value ± SE`` (or the value alone when the model is deterministic here)."""
-    value = format_number(check.simulated)
-    return f"{value} ± {check.error:.2g}" if check.error > 0 else value
-
-
-def table_stem(quick: bool, subset: bool) -> str:
-    """File name stem: ``validation`` for the full run of every case, else a marked variant.
-
-    Quick or partial runs never overwrite the committed full table.
-    """
-    return "validation" + ("_quick" if quick else "") + ("_partial" if subset else "")
-
-
-def write_table(checks: list[Check], directory: str | Path, stem: str,
-                header: dict[str, Any]) -> tuple[Path, Path]:
-    """Write ``<stem>.csv`` and ``<stem>.md`` into ``directory``; return their paths.
-
-    The Markdown file starts with ``header`` (mode, time, git commit, wall time) so that a
-    committed table says what produced it; the CSV holds full-precision numbers.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    csv_path, md_path = directory / f"{stem}.csv", directory / f"{stem}.md"
-    with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=TABLE_COLUMNS)
-        writer.writeheader()
-        for check in checks:
-            record = check.record()
-            writer.writerow({name: record[name] for name in TABLE_COLUMNS})
-    failed = sum(not check.passed for check in checks)
-    lines = ["# Validation: special cases of the model against published results", ""]
-    lines += [f"- {key}: {value}" for key, value in header.items()]
-    lines += [f"- result: {len(checks) - failed} of {len(checks)} checks pass", "",
-              "Written by `datarovers validate`; see docs/validation.md for the cases. "
-              "A check passes when |simulated - theory| <= tolerance = 3 SE + allowance.", "",
-              "| case | point | quantity | simulated ± SE | theory | tolerance | status | note |",
-              "|---|---|---|---|---|---|---|---|"]
-    for check in checks:
-        cells = (check.case, check.point, check.quantity, simulated_text(check),
-                 format_number(check.theory), f"{check.tolerance:.3g}",
-                 "PASS" if check.passed else "**FAIL**", check.note)
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return csv_path, md_path
