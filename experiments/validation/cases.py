@@ -288,8 +288,8 @@ def unraveling_rounds(quick: bool) -> list[Check]:
         model.run_for(rounds + 5)
         sharers = np.rint(model.dataframe()["sharing_rate"].to_numpy() * n_citizens)
         own = theory.unraveling_sharers(levels, n_types, sharers.size - 1)
-        per_type = np.array([n_citizens * (1 - theory.unraveling_silent_types(n_types, t)
-                                           / n_types) for t in range(sharers.size)])
+        per_type = np.array([n_citizens - theory.unraveling_silent_types(n_types, t)
+                             * (n_citizens // n_types) for t in range(sharers.size)])
         changed = np.flatnonzero(np.diff(sharers) != 0)
         stable_after = int(changed[-1] + 1) if changed.size else 0
         lowest = levels == 0
@@ -300,7 +300,7 @@ def unraveling_rounds(quick: bool) -> list[Check]:
             exact_check("unraveling", point, "max_t |sharers(t) - theory for these citizens|",
                         float(np.max(np.abs(sharers - own))), 0.0,
                         "skeptical inference on the model's own types"),
-            exact_check("unraveling", point, "max_t |sharers(t) - N (1 - M_t/K)|",
+            exact_check("unraveling", point, "max_t |sharers(t) - (N - M_t N/K)|",
                         float(np.max(np.abs(sharers - per_type))), 0.0,
                         "M_t -> ceil(M_t / 2) silent types per round"),
             exact_check("unraveling", point, "sharers of the lowest type",

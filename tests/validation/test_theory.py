@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from experiments import theory
+from experiments.validation import theory
 from simulation.rules import leakage
 
 # --- Watts (2002) -------------------------------------------------------------------------------
@@ -153,3 +153,24 @@ def test_ring_fills_after_floor_n_minus_2_over_2_steps(n, steps):
     assert theory.ring_steps_to_full(n) == steps
     assert theory.ring_adopters(n, steps) == n
     assert theory.ring_adopters(n, steps - 1) == 2 + 2 * (steps - 1) < n
+
+
+def test_unraveling_sharers_of_a_balanced_population_follow_the_per_type_count():
+    levels = np.repeat(np.arange(10), 12)
+    counts = theory.unraveling_sharers(levels, 10, 6)
+    expected = [120 * (1 - theory.unraveling_silent_types(10, t) / 10) for t in range(7)]
+    assert counts.tolist() == expected
+
+
+def test_unraveling_sharers_keep_ties_silent_and_reject_bad_types():
+    # Types 0, 1, 2 once each: silent mean is type 1 exactly, a tie that stays silent.
+    assert theory.unraveling_sharers(np.array([0, 1, 2]), 3, 3).tolist() == [0, 1, 2, 2]
+    with pytest.raises(ValueError, match="levels"):
+        theory.unraveling_sharers(np.array([3]), 3, 1)
+
+
+def test_quantile_population_fixed_point_lies_between_the_two_mean_field_curves():
+    jump = theory.bisect_jump(lambda sd: theory.granovetter_equilibrium(
+        theory.expected_value_thresholds(sd)) > 50, 10.0, 15.0, 0.01)
+    assert theory.granovetter_critical_sd() < jump[0] < jump[1] < theory.granovetter_critical_sd(
+        integer_counts=True)
