@@ -1,4 +1,4 @@
-"""Unit tests of experiments.theory: the published numbers and independent limits."""
+"""Unit tests of experiments.validation.theory: the published numbers and independent limits."""
 
 from __future__ import annotations
 
