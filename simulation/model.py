@@ -452,6 +452,13 @@ class DisclosureModel(mesa.Model):
                 self.population.privacy_concern *= np.float32(event.value)
             else:
                 self.params = event.apply(self.params)
+        # A weight or the category cap may have changed the scored categories, and with them who
+        # counts as an adopter: the step's decisions read the counts of the set now in force (as
+        # the per-agent engine's live rows do). No citizen's choice changed, so this recounts
+        # only when the scored set changed and is a no-op otherwise.
+        nobody = _NOBODY[0]
+        self.neighbourhood = self._counts.update(nobody, self._codes[nobody], self._codes,
+                                                 self.code_tables)
 
     def _refresh(self, rescore_all: bool = True,
                  given: tuple[np.ndarray, np.ndarray] | None = None) -> None:
