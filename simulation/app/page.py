@@ -37,8 +37,8 @@ TITLE = "datarovers: disclosure under score incentives"
 
 
 @solara.component
-def LegendPanel(run: Exploration):
-    """What the colours and shapes mean, with the current step and population."""
+def LegendPanel(run: Exploration, step: int):
+    """What the colours and shapes mean, with the current ``step`` and population."""
     html = legend_html(run.model, run.drawing, run.values.get("benefit_scale", 1.0),
                        run.values.get("rng"))
     return solara.HTML(tag="div", unsafe_innerHTML=html, classes=["datarovers-legend"],
@@ -47,23 +47,27 @@ def LegendPanel(run: Exploration):
 
 @solara.component
 def Panels(run: Exploration, step: int):
-    """The five plots and the legend, two per row, for the model at ``step``."""
+    """The five plots and the legend, two per row, for the model at ``step``.
+
+    ``step`` is passed down so that every panel is redrawn when it changes (a component whose
+    arguments are unchanged is not rendered again).
+    """
     backdrop = solara.use_memo(lambda: to_json(network_backdrop(run.drawing)), [run])
     model = run.model
     cells = [
-        Plot(network_figure(model, run.drawing), "network", backdrop_json=backdrop),
-        Plot(disclosure_figure(model), "disclosure"),
-        Plot(score_figure(model), "scores"),
-        Plot(threshold_figure(model), "thresholds"),
-        Plot(category_figure(model), "categories"),
-        LegendPanel(run),
+        lambda: Plot(network_figure(model, run.drawing), "network", backdrop_json=backdrop),
+        lambda: Plot(disclosure_figure(model), "disclosure"),
+        lambda: Plot(score_figure(model), "scores"),
+        lambda: Plot(threshold_figure(model), "thresholds"),
+        lambda: Plot(category_figure(model), "categories"),
+        lambda: LegendPanel(run, step),
     ]
     with solara.Column(gap="8px", style="padding: 8px"):
         for first in range(0, len(cells), 2):
             with solara.Columns([1, 1], gutters_dense=True):
                 for cell in cells[first:first + 2]:
                     with solara.Card(margin=0, style="height: 100%"):
-                        solara.display(cell)
+                        cell()
 
 
 @solara.component
