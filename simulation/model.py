@@ -30,6 +30,7 @@ import mesa
 import networkx as nx
 import numpy as np
 import pandas as pd
+from mesa.experimental.scenarios import Scenario
 
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
@@ -116,8 +117,18 @@ class DisclosureModel(mesa.Model):
         params: A ``Params`` object or a mapping of parameter names to values (default: all
             defaults of MODEL.md).
         rng: Seed or ``numpy.random.Generator`` for every random draw of the run.
+        scenario: A Mesa ``Scenario`` (``mesa.experimental.scenarios``): its fields are
+            parameter values and its ``rng`` the seed, so ``DisclosureModel(scenario=
+            Scenario(rng=3, n_citizens=500))`` equals ``DisclosureModel(n_citizens=500, rng=3)``.
+            SolaraViz's Reset passes one (empty, without a seed) to any model taking keywords.
+            The model keeps it as ``model.scenario``.
         **overrides: Parameter values that replace those of ``params`` (flat keywords, as
             ``mesa.batch_run`` and SolaraViz pass them).
+
+    Raises:
+        TypeError: ``scenario`` is not a Mesa ``Scenario``.
+        ValueError: A parameter is invalid, or the scenario and a keyword give different values
+            for the same parameter or seed.
 
     Attributes:
         params: The validated parameters (replaced when an event changes one).
@@ -131,10 +142,29 @@ class DisclosureModel(mesa.Model):
     """
 
     def __init__(self, params: Params | dict[str, Any] | None = None, *, rng: Any = None,
-                 **overrides: Any) -> None:
+                 scenario: Scenario | None = None, **overrides: Any) -> None:
         """Build the network and the population and collect the state at t = 0."""
+        if scenario is not None:  # its fields are parameters, its rng the seed
+            if not isinstance(scenario, Scenario):
+                raise TypeError(f"scenario: got {type(scenario).__name__}, expected a "
+                                "mesa.experimental.scenarios.Scenario")
+            fields = {k: v for k, v in scenario if k != "rng"}
+            for key in fields.keys() & overrides.keys():
+                if fields[key] != overrides[key]:
+                    raise ValueError(f"{key}: the scenario gives {fields[key]!r} and the keyword "
+                                     f"{overrides[key]!r}; give it once")
+            seeds = (scenario.rng, rng)
+            same = seeds[0] is seeds[1] or (
+                all(isinstance(s, int | np.integer) for s in seeds) and seeds[0] == seeds[1])
+            if None not in seeds and not same:
+                raise ValueError(f"rng: the scenario gives {scenario.rng!r} and the keyword "
+                                 f"{rng!r}; give it once")
+            if scenario.rng is None and rng is not None:  # Mesa wants the seed in the scenario
+                scenario = type(scenario)(rng=rng, _scenario_id=scenario._scenario_id, **fields)
+            rng = scenario.rng
+            overrides = {**fields, **overrides}
         self.params = Params.resolve(params, overrides)
-        super().__init__(rng=rng)
+        super().__init__(rng=rng, scenario=scenario)
         p = self.params
         network_rng, population_rng, self.decision_rng = self.rng.spawn(3)
         if p.network == "edge_list":  # the file sets the population size
