@@ -351,8 +351,11 @@ def run_compare(spec: CompareSpec | str | Path, results_root: str | Path | None 
 
 # --- figure -----------------------------------------------------------------------------------
 def forest_figure(table: pd.DataFrame, labels: Mapping[str, str] | None = None) -> Any:
-    """Forest plot: each policy's effect with its paired interval (thick) and the interval of
-    independent seeds (thin, grey), one panel per outcome, a line at no effect."""
+    """Forest plot of policy effects, one panel per outcome, a dotted line at no effect.
+
+    Each policy's effect has its paired interval (thick, blue) over the interval independent
+    seeds would give for the same runs (thin, grey).
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
