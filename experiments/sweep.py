@@ -364,7 +364,8 @@ def run_tasks(tasks: Sequence[Task], runner: Callable[[Task], TaskResult], execu
 
 def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots: int,
               label: str = "executor", workers: int | None = None,
-              on_result: Callable[[TaskResult], None] | None = None) -> int:
+              on_result: Callable[[TaskResult], None] | None = None,
+              tasks: Sequence[Task] | None = None) -> int:
     """Run the unfinished tasks of ``spec`` on ``executor`` and record them in ``store``.
 
     The manifest gets a new session, closed as ``completed`` (and ``results.parquet`` written),
@@ -384,6 +385,8 @@ def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots:
         label: Description of the executor for the manifest.
         workers: Number of workers for the manifest, if known.
         on_result: Called with each result after it is recorded (progress bars).
+        tasks: The tasks, if not :func:`build_tasks` of ``spec`` (an analysis that assigns
+            seeds its own way, such as common random numbers across policies).
 
     Returns:
         The number of tasks that failed in this session.
@@ -395,7 +398,8 @@ def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots:
             ``interrupted``.
     """
     finished = store.finished()
-    todo = [task for task in build_tasks(spec) if task.index not in finished]
+    todo = [task for task in (build_tasks(spec) if tasks is None else tasks)
+            if task.index not in finished]
     store.begin_session(label, workers)
     failed = 0
 
