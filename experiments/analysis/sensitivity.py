@@ -401,6 +401,8 @@ def sobol_figure(table: pd.DataFrame, outcome: str | None = None) -> Any:
     from plotly.subplots import make_subplots
 
     data = table[table["method"] == "sobol"]
+    if data.empty:
+        raise ValueError("table: no sobol rows, expected the indices of a sobol analysis")
     outcomes = [outcome] if outcome else list(dict.fromkeys(data["outcome"]))
     figure = make_subplots(rows=1, cols=len(outcomes), subplot_titles=[label(o) for o in outcomes],
                            horizontal_spacing=0.12)
@@ -440,6 +442,8 @@ def morris_figure(table: pd.DataFrame, outcome: str | None = None) -> Any:
     from plotly.subplots import make_subplots
 
     data = table[table["method"] == "morris"]
+    if data.empty:
+        raise ValueError("table: no morris rows, expected the indices of a morris analysis")
     outcomes = [outcome] if outcome else list(dict.fromkeys(data["outcome"]))
     figure = make_subplots(rows=1, cols=len(outcomes), subplot_titles=[label(o) for o in outcomes])
     for column, name in enumerate(outcomes, start=1):
