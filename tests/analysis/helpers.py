@@ -43,5 +43,5 @@ def datarovers(*argv: object) -> int:
 class RefusingExecutor(cf.Executor):
     """An executor that fails the test if anything is submitted (nothing must be recomputed)."""
 
-    def submit(self, *args, **kwargs):  # noqa: ANN002, ANN003, D102
+    def submit(self, *args, **kwargs):
         raise AssertionError("a task was submitted although every result is on disk")
