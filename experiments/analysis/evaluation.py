@@ -2,12 +2,12 @@
 
 An analysis spec is a sweep spec (:mod:`experiments.spec`: ``name``, ``root_seed``,
 ``replications``, ``steps``, ``[fixed]``, ``[[events]]``, ``[outcomes]``) with one analysis
-table (``[sensitivity]`` or ``[compare]``) in place of ``[grid]`` or ``[sample]``: the analysis
-makes the design points. Everything else is validated by :func:`experiments.spec.parse_spec`,
-and the runs go through :func:`experiments.sweep.run_sweep` into a
-:class:`experiments.storage.RunStore` under ``results/<name>/<spec hash>/``, where the hash
-covers the analysis table too. A rerun of the same spec opens the same directory and runs only
-the tasks whose files are missing.
+table (``[sensitivity]``, ``[compare]`` or ``[tipping]``) in place of ``[grid]`` or
+``[sample]``: the analysis makes the design points. Everything else is validated by
+:func:`experiments.spec.parse_spec`, and the runs go through
+:func:`experiments.sweep.run_sweep` into a :class:`experiments.storage.RunStore` under
+``results/<name>/<spec hash>/``, where the hash covers the analysis table too. A rerun of
+the same spec opens the same directory and runs only the tasks whose files are missing.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from experiments.sweep import (
 from simulation import Params
 
 #: The analysis tables a spec can hold (one at a time).
-ANALYSIS_SECTIONS = ("sensitivity", "compare")
+ANALYSIS_SECTIONS = ("sensitivity", "compare", "tipping")
 
 
 def read_spec_document(path: str | Path) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def split_spec(raw: Mapping[str, Any], section: str, expected: str, source: str 
 
     Args:
         raw: The parsed spec document.
-        section: ``"sensitivity"`` or ``"compare"``.
+        section: One of :data:`ANALYSIS_SECTIONS`.
         expected: What the table holds, for the error message.
         source: The file, for messages.
 
@@ -127,7 +127,8 @@ def evaluate(spec: SweepSpec, results_root: str | Path | None = None,
              executor: cf.Executor | None = None, *, tasks: Sequence[Task] | None = None,
              slots: int | None = None, label: str | None = None,
              on_result: Callable[[TaskResult], None] | None = None,
-             manifest: Mapping[str, Any] | None = None) -> tuple[pd.DataFrame, Path]:
+             manifest: Mapping[str, Any] | None = None,
+             directory: str | Path | None = None) -> tuple[pd.DataFrame, Path]:
     """Run the unfinished tasks of ``spec`` and return every task's rows and the run directory.
 
     Args:
@@ -141,6 +142,8 @@ def evaluate(spec: SweepSpec, results_root: str | Path | None = None,
         on_result: Called with each result as it is recorded (progress bars).
         manifest: Entries added to a new manifest (what analysis made the design, how seeds
             were assigned).
+        directory: The run directory, if not :func:`experiments.storage.run_directory` of the
+            spec (an adaptive analysis keeps each round in a directory of its own).
 
     Raises:
         UsageError: Some model runs failed (their tracebacks are in the manifest; the finished
@@ -149,7 +152,7 @@ def evaluate(spec: SweepSpec, results_root: str | Path | None = None,
             are saved.
     """
     tasks = build_tasks(spec) if tasks is None else list(tasks)
-    directory = run_directory(spec, results_root)
+    directory = run_directory(spec, results_root) if directory is None else Path(directory)
     store = RunStore(directory, spec, task_table(tasks))
     if manifest and not store.manifest["sessions"]:
         store.manifest.update(manifest)

@@ -12,11 +12,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from experiments.cli import compare, discover, run, sensitivity, summarize, sweep, validate, viz
+from experiments.cli import (
+    compare,
+    discover,
+    run,
+    sensitivity,
+    summarize,
+    sweep,
+    tipping,
+    validate,
+    viz,
+)
 from experiments.errors import UsageError
 
 #: The subcommand modules, in the order ``--help`` lists them.
-COMMANDS = [run, sweep, summarize, sensitivity, compare, discover, viz, validate]
+COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, viz, validate]
 
 
 def build_parser() -> argparse.ArgumentParser:
