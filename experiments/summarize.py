@@ -8,8 +8,10 @@ For each design point and outcome, over the R replications with values x_1..x_R:
 
 :func:`point_summary` gives these at the last step (every outcome, series or final);
 :func:`series_summary` at every recorded step (series outcomes). Each ``figure_*`` function takes
-such a summary and returns a plotly ``Figure``; :func:`write_report` writes the CSV files and the
-figures as interactive HTML (plotly.js is written once next to them, so they open offline).
+such a summary and returns a plotly ``Figure`` in the house style (:mod:`experiments.figures.style`:
+axis titles with symbols and units, panel titles naming the value they show, a colour-blind-safe
+palette); :func:`write_report` writes the CSV files and the figures as interactive HTML
+(plotly.js is written once next to them, so they open offline).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from scipy import stats
 
+from experiments.analysis.labels import label
 from experiments.errors import UsageError
+from experiments.figures import style
 from experiments.storage import MANIFEST, read_results
 
 SUMMARY_COLUMNS = ("n", "mean", "sd", "ci_low", "ci_high")
@@ -130,8 +134,8 @@ def series_summary(results: SweepResults) -> pd.DataFrame:
 
 
 def point_label(row: pd.Series | dict[str, Any], factors: Sequence[str]) -> str:
-    """``bonus=0.1, skepticism=1`` for a legend."""
-    return ", ".join(f"{f}={_value(row[f])}" for f in factors) or "all runs"
+    """``Completeness bonus β = 0.1, Inference skepticism λ = 1`` for a legend."""
+    return ", ".join(f"{label(f)} = {_value(row[f])}" for f in factors) or "all runs"
 
 
 def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
@@ -149,9 +153,10 @@ def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
         facet_by = None
     panels = sorted(data[facet_by].unique()) if facet_by else [None]
     figure = make_subplots(rows=1, cols=len(panels), shared_yaxes=True,
-                           subplot_titles=[_value(v) for v in panels] if facet_by else None,
+                           subplot_titles=([f"{label(facet_by)} = {_value(v)}" for v in panels]
+                                           if facet_by else None),
                            horizontal_spacing=0.02)
-    shades = _shades(sorted(data[color_by].unique()) if color_by else [None])
+    shades = style.shades(sorted(data[color_by].unique()) if color_by else [None])
     legend_shown: set[Any] = set()
     for _, rows in data.groupby("point", sort=True):
         first = rows.iloc[0]
@@ -163,8 +168,9 @@ def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
         hover = point_label(first, factors)
         band_x = np.concatenate([rows["step"], rows["step"][::-1]])
         band_y = np.concatenate([rows["ci_high"], rows["ci_low"][::-1]])
-        figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor=color,
-                                    opacity=0.2, line={"width": 0}, hoverinfo="skip",
+        figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself",
+                                    fillcolor=style.translucent(color), line={"width": 0},
+                                    hoverinfo="skip",
                                     legendgroup=str(key), showlegend=False), row=1, col=column)
         show = key not in legend_shown and not others and len(shades) <= MAX_LEGEND
         legend_shown.add(key)
@@ -173,28 +179,15 @@ def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
                                     showlegend=show, hovertext=hover,
                                     hovertemplate="%{hovertext}<br>step %{x}: %{y:.4g}"
                                                   "<extra></extra>"), row=1, col=column)
-    figure.update_xaxes(title_text="step")
-    figure.update_yaxes(title_text=outcome, col=1)
-    by = f"; colour: {color_by}" if color_by else ""
-    by += f"; panels: {facet_by}" if facet_by else ""
-    figure.update_layout(title=f"{outcome} over time (mean and 95 % CI over replications{by})",
-                         template="plotly_white", legend_title_text=color_by or "")
-    return figure
+    figure.update_xaxes(title_text="Step")
+    figure.update_yaxes(title_text=label(outcome), col=1)
+    figure.update_layout(legend_title_text=label(color_by) if color_by else "")
+    return style.apply(figure, title=f"{label(outcome)} over time (mean and 95 % CI over "
+                                     "replications)")
 
 
 def _value(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _shades(values: Sequence[Any]) -> dict[Any, str]:
-    """A colour per value: a light-to-dark sequential scale for ordered values."""
-    if len(values) == 1:
-        return {values[0]: _color(0)}
-    import plotly.colors
-
-    scale = plotly.colors.sample_colorscale("Viridis", [0.9 * i / (len(values) - 1)
-                                                        for i in range(len(values))])
-    return dict(zip(values, scale[::-1], strict=True))
 
 
 def figure_across_grid(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
@@ -211,11 +204,10 @@ def figure_across_grid(points: pd.DataFrame, outcome: str, factors: Sequence[str
             figure.add_trace(go.Scatter(
                 x=rows[x], y=rows["mean"], error_y=_error(rows),
                 mode="lines+markers" if len(others) <= 2 else "markers",
-                name=point_label(rows.iloc[0], others), line={"color": _color(number)}))
-        figure.update_layout(xaxis_title=x)
-    figure.update_layout(title=f"{outcome} at the last step (mean and 95 % CI)",
-                         yaxis_title=outcome, template="plotly_white")
-    return figure
+                name=point_label(rows.iloc[0], others), line={"color": style.colour(number)}))
+        figure.update_layout(xaxis_title=label(x))
+    figure.update_layout(yaxis_title=label(outcome))
+    return style.apply(figure, title=f"{label(outcome)} at the last step (mean and 95 % CI)")
 
 
 def figure_sampled(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
@@ -225,16 +217,15 @@ def figure_sampled(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -
                            horizontal_spacing=0.03)
     for column, factor in enumerate(factors, start=1):
         figure.add_trace(go.Scatter(x=data[factor], y=data["mean"], error_y=_error(data),
-                                    mode="markers", marker={"color": _color(0), "size": 6},
+                                    mode="markers", marker={"color": style.colour(0), "size": 6},
                                     showlegend=False,
                                     hovertext=[point_label(row, factors)
                                                for _, row in data.iterrows()]),
                          row=1, col=column)
-        figure.update_xaxes(title_text=factor, row=1, col=column)
-    figure.update_yaxes(title_text=outcome, col=1)
-    figure.update_layout(title=f"{outcome} at the last step per sampled point (mean and 95 % CI)",
-                         template="plotly_white")
-    return figure
+        figure.update_xaxes(title_text=label(factor), row=1, col=column)
+    figure.update_yaxes(title_text=label(outcome), col=1)
+    return style.apply(figure, title=f"{label(outcome)} at the last step per sampled point "
+                                     "(mean and 95 % CI)")
 
 
 def figure_heatmap(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -> go.Figure:
@@ -247,27 +238,19 @@ def figure_heatmap(points: pd.DataFrame, outcome: str, factors: Sequence[str]) -
                                      for v in table.columns],
                                   y=[f"{v:g}" if isinstance(v, float) else str(v)
                                      for v in table.index],
-                                  z=table.to_numpy(), colorbar={"title": outcome},
+                                  z=table.to_numpy(), colorbar={"title": ""},
                                   colorscale="Viridis", texttemplate="%{z:.3g}"))
     # Categorical axes: one equal cell per grid value, however the values are spaced.
-    figure.update_xaxes(type="category", title_text=factors[0])
-    figure.update_yaxes(type="category", title_text=factors[1])
-    figure.update_layout(title=f"{outcome} at the last step (mean over replications)",
-                         template="plotly_white")
-    return figure
+    figure.update_xaxes(type="category", title_text=label(factors[0]))
+    figure.update_yaxes(type="category", title_text=label(factors[1]))
+    return style.apply(figure, title=f"{label(outcome)} at the last step (mean over "
+                                     "replications)")
 
 
 def _error(rows: pd.DataFrame) -> dict[str, Any]:
     return {"type": "data", "symmetric": False,
             "array": (rows["ci_high"] - rows["mean"]).to_numpy(),
             "arrayminus": (rows["mean"] - rows["ci_low"]).to_numpy()}
-
-
-def _color(number: int) -> str:
-    import plotly.colors
-
-    palette = plotly.colors.qualitative.Plotly
-    return palette[number % len(palette)]
 
 
 def figures(results: SweepResults, points: pd.DataFrame, series: pd.DataFrame

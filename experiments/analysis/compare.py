@@ -62,6 +62,7 @@ from experiments.analysis.evaluation import (
 )
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
+from experiments.figures import style
 from experiments.spec import SweepSpec
 from experiments.sweep import Task, TaskResult, task_seeds
 from simulation import Params
@@ -387,10 +388,9 @@ def forest_figure(table: pd.DataFrame, labels: Mapping[str, str] | None = None) 
                           "<extra></extra>"), row=1, col=column)
         figure.add_vline(x=0, line_dash="dot", line_color="black", row=1, col=column)
         figure.update_xaxes(title_text="Effect (policy − baseline)", row=1, col=column)
-    figure.update_layout(template="plotly_white",
-                         title="Policy effects at the last step with 95 % confidence intervals",
+    figure.update_layout(title="Policy effects at the last step with 95 % confidence intervals",
                          legend={"orientation": "h", "y": -0.25})
-    return figure
+    return style.apply(figure)
 
 
 def write_effects(table: pd.DataFrame, directory: str | Path) -> dict[str, Path]:

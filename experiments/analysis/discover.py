@@ -44,6 +44,7 @@ import pandas as pd
 
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
+from experiments.figures import style
 
 #: Columns of ``discovery.csv``: one row per box and parameter.
 BOX_COLUMNS = ("box", "parameter", "low", "high", "restricted", "coverage", "density", "mass",
@@ -222,11 +223,11 @@ def discovery_figure(found: Discovery) -> Any:
     figure.update_xaxes(title_text="Position in the sampled range (0 = low, 1 = high)",
                         range=[0, 1], row=1, col=1)
     figure.update_xaxes(title_text="Importance (sums to 1)", row=1, col=2)
-    figure.update_layout(template="plotly_white", barmode="group",
+    figure.update_layout(barmode="group",
                          title=f"Scenario discovery: runs with {found.criterion} "
                                f"({found.of_interest} of {found.cases})",
                          legend={"orientation": "h", "y": -0.25})
-    return figure
+    return style.apply(figure)
 
 
 def write_discovery(found: Discovery, directory: str | Path) -> dict[str, Path]:

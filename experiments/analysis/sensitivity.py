@@ -70,6 +70,7 @@ from experiments.analysis.evaluation import (
 )
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
+from experiments.figures import style
 from experiments.spec import SweepSpec
 from experiments.sweep import TaskResult
 from simulation import Params
@@ -429,11 +430,11 @@ def sobol_figure(table: pd.DataFrame, outcome: str | None = None) -> Any:
                              annotation_text="noise floor", annotation_position="top")
         figure.update_xaxes(title_text="Sobol index (share of output variance)", row=1,
                             col=column)
-    figure.update_layout(barmode="group", template="plotly_white",
+    figure.update_layout(barmode="group",
                          title="Sobol indices with bootstrap confidence intervals (pale: not "
                                "distinguishable from zero)",
                          legend_title_text="Index")
-    return figure
+    return style.apply(figure)
 
 
 def morris_figure(table: pd.DataFrame, outcome: str | None = None) -> Any:
@@ -462,9 +463,8 @@ def morris_figure(table: pd.DataFrame, outcome: str | None = None) -> Any:
         figure.update_xaxes(title_text="μ* (mean |elementary effect|, per parameter range)",
                             row=1, col=column)
         figure.update_yaxes(title_text="σ (sd of elementary effects)", row=1, col=column)
-    figure.update_layout(template="plotly_white",
-                         title="Morris screening (grey: not distinguishable from zero)")
-    return figure
+    figure.update_layout(title="Morris screening (grey: not distinguishable from zero)")
+    return style.apply(figure)
 
 
 def sensitivity_figure(table: pd.DataFrame) -> Any:

@@ -74,13 +74,20 @@ def test_figures_are_plotly_figures_built_from_saved_results(tiny_run):
     first = series[(series["point"] == 0) & (series["outcome"] == "sharing_rate")]
     np.testing.assert_array_equal(lines[0].y, first["mean"])
     # one panel per inference_skepticism value, coloured by completeness_bonus
-    assert [a.text for a in over_time.layout.annotations] == ["0", "1"]
-    assert "panels: inference_skepticism" in over_time.layout.title.text
+    assert [a.text for a in over_time.layout.annotations] == [
+        "Inference skepticism λ = 0", "Inference skepticism λ = 1"]
+    # human-readable axis titles, never a column name
+    assert over_time.layout.xaxis.title.text == "Step"
+    assert over_time.layout.yaxis.title.text == "Share showing their score"
+    assert over_time.layout.legend.title.text == "Completeness bonus β"
+    assert over_time.layout.template.layout.font.family.startswith("Arial")
     assert {lines[0].line.color, lines[1].line.color} != {lines[2].line.color}
     across = figure_across_grid(points, "gini_score", results.factors)
     assert len(across.data) == 2  # x = bonus, one line per skepticism value
+    assert across.layout.xaxis.title.text == "Completeness bonus β"
     heat = figure_heatmap(points, "mean_disclosure", results.factors)
     assert np.asarray(heat.data[0].z).shape == (2, 2)
+    assert heat.layout.yaxis.title.text == "Inference skepticism λ"
     with pytest.raises(ValueError, match="expected exactly two"):
         figure_heatmap(points, "mean_disclosure", results.factors[:1])
 
@@ -134,4 +141,4 @@ def test_sampled_designs_get_one_panel_per_factor():
     figure = figure_sampled(points, "sharing_rate", ["bonus", "skepticism"])
     assert [list(t.x) for t in figure.data] == [[0.1, 0.2, 0.05], [0.9, 0.1, 0.5]]
     assert all(list(t.y) == [0.8, 0.3, 0.5] for t in figure.data)
-    assert figure.layout.xaxis2.title.text == "skepticism"
+    assert figure.layout.xaxis2.title.text == "Skepticism"  # plain words without a label
