@@ -29,3 +29,29 @@ def test_readme_quick_start_runs(capsys):
     exec(compile(block, "README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert "mean_disclosure" in printed and "100" in printed
+
+
+def test_citation_file_is_valid_citation_file_format():
+    """CITATION.cff: the keys, types and values the CFF 1.2.0 schema requires of software."""
+    import datetime
+
+    import yaml
+
+    from experiments.provenance import REPO_ROOT
+
+    cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert isinstance(cff["message"], str) and cff["message"]
+    assert isinstance(cff["title"], str) and cff["title"]
+    assert cff["authors"] and all(
+        isinstance(a, dict) and ({"name", "family-names"} & set(a)) for a in cff["authors"])
+    assert cff["type"] in ("software", "dataset")
+    datetime.date.fromisoformat(cff["date-released"])
+    import tomllib
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert str(cff["version"]) == project["version"] and cff["license"] == project["license"]
+    allowed = {"cff-version", "message", "type", "title", "abstract", "authors", "version",
+               "date-released", "license", "keywords", "repository-code", "url", "doi",
+               "identifiers", "preferred-citation", "references", "contact", "commit"}
+    assert set(cff) <= allowed, set(cff) - allowed
