@@ -48,3 +48,54 @@ def test_a_missing_run_directory_is_a_one_line_error(tmp_path, capsys):
     assert datarovers("discover", missing, "--outcome", "mean_disclosure", "--above", 0.9) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(missing) in err and "Traceback" not in err
+
+
+SWEEP = """
+name = "tiny-sample"
+root_seed = 3
+replications = 1
+steps = 5
+[fixed]
+n_citizens = 60
+[sample]
+method = "latin"
+n = 24
+bounds = { completeness_bonus = [0.0, 0.3], privacy_mu = [-4.0, -2.0] }
+[outcomes]
+final = ["mean_disclosure"]
+"""
+
+
+@pytest.fixture(scope="module")
+def sampled_run(tmp_path_factory):
+    from helpers import write
+
+    from experiments.spec import load_spec
+    from experiments.storage import run_directory
+
+    root = tmp_path_factory.mktemp("discover")
+    path = write(root, SWEEP)
+    assert datarovers("sweep", path, "--results", root / "results", "--workers", "1") == 0
+    return run_directory(load_spec(path), root / "results")
+
+
+def test_discover_on_a_sweep_on_disk_writes_its_files(sampled_run, capsys):
+    from experiments.storage import read_results
+
+    frame = read_results(sampled_run)
+    median = float(frame.loc[frame["step"] == 5, "mean_disclosure"].median())
+    assert datarovers("discover", sampled_run, "--outcome", "mean_disclosure",
+                      "--above", median) == 0
+    out = capsys.readouterr().out
+    assert "runs have mean_disclosure >=" in out and "feature scores:" in out
+    written = next((sampled_run / "discovery").iterdir())
+    assert {p.name for p in written.iterdir()} >= {"discovery.csv", "feature_scores.csv",
+                                                    "discovery.html"}
+    assert len(pd.read_csv(written / "feature_scores.csv")) == 2
+
+
+def test_an_outcome_the_run_did_not_record_is_a_one_line_error(sampled_run, capsys):
+    assert datarovers("discover", sampled_run, "--outcome", "gini_score", "--above", 0.5) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--outcome 'gini_score': not recorded by this run" in err
+    assert "expected one of mean_disclosure" in err
