@@ -34,6 +34,7 @@ def test_readme_quick_start_runs(capsys):
 def test_citation_file_is_valid_citation_file_format():
     """CITATION.cff: the keys, types and values the CFF 1.2.0 schema requires of software."""
     import datetime
+    import tomllib
 
     import yaml
 
@@ -47,8 +48,6 @@ def test_citation_file_is_valid_citation_file_format():
         isinstance(a, dict) and ({"name", "family-names"} & set(a)) for a in cff["authors"])
     assert cff["type"] in ("software", "dataset")
     datetime.date.fromisoformat(cff["date-released"])
-    import tomllib
-
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     assert str(cff["version"]) == project["version"] and cff["license"] == project["license"]
     allowed = {"cff-version", "message", "type", "title", "abstract", "authors", "version",

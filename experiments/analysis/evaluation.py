@@ -95,6 +95,18 @@ def split_spec(raw: Mapping[str, Any], section: str, expected: str, source: str 
     return dataclasses.replace(base, raw=dict(raw)), dict(table)
 
 
+def check_keys(table: Mapping[str, Any], known: Mapping[str, str],
+               fail: Callable[[str, str], UsageError]) -> None:
+    """Raise ``fail(key, ...)`` for the first key of ``table`` not in ``known`` (with a hint)."""
+    import difflib
+
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise fail(key, f"unknown key{hint}; expected one of {', '.join(known)}")
+
+
 def with_design(base: SweepSpec, factors: Sequence[str], points: Sequence[Mapping[str, Any]],
                 design: str, *, fixed: Mapping[str, Any] | None = None) -> SweepSpec:
     """``base`` with the analysis's design points (already validated by the caller)."""

@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.evaluation import (
+    check_keys,
     evaluate,
     final_values,
     numeric_kind,
@@ -165,13 +166,7 @@ def parse_sensitivity(raw: Mapping[str, Any], source: str | Path = "<spec>") -> 
     def fail(key: str, reason: str) -> UsageError:
         return UsageError(f"{source}: [sensitivity] {key}: {reason}")
 
-    for key in table:
-        if key not in SECTION_KEYS:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(SECTION_KEYS), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise fail(key, f"unknown key{hint}; expected one of {', '.join(SECTION_KEYS)}")
+    check_keys(table, SECTION_KEYS, fail)
     method = table.get("method")
     if method not in METHODS:
         raise fail("method", f"got {method!r}, expected {SECTION_KEYS['method']}")

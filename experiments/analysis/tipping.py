@@ -80,6 +80,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments.analysis.evaluation import (
+    check_keys,
     evaluate,
     numeric_kind,
     read_spec_document,
@@ -203,13 +204,7 @@ def parse_tipping(raw: Mapping[str, Any], source: str | Path = "<spec>") -> Tipp
     def fail(key: str, reason: str) -> UsageError:
         return UsageError(f"{source}: [tipping] {key}: {reason}")
 
-    for key in table:
-        if key not in SECTION_KEYS:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(SECTION_KEYS), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise fail(key, f"unknown key{hint}; expected one of {', '.join(SECTION_KEYS)}")
+    check_keys(table, SECTION_KEYS, fail)
     for key in ("parameter", "range", "outcome"):
         if key not in table:
             raise fail(key, f"missing; expected {SECTION_KEYS[key]}")

@@ -40,6 +40,23 @@ def datarovers(*argv: object) -> int:
     return main([*map(str, argv)])
 
 
+def assert_one_line_error(load, command: str, path: Path, results: Path, capsys,
+                          message: str) -> None:
+    """``load(path)`` raises a UsageError with ``message`` that starts with the file, and
+    ``datarovers COMMAND path`` prints it as one line on stderr with exit status 2."""
+    import pytest
+
+    from experiments.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        load(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+    assert datarovers(command, path, "--results", results) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
 class RefusingExecutor(cf.Executor):
     """An executor that fails the test if anything is submitted (nothing must be recomputed)."""
 

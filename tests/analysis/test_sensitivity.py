@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import RefusingExecutor, datarovers, head, write
+from helpers import RefusingExecutor, assert_one_line_error, datarovers, head, write
 
 from experiments.analysis.sensitivity import (
     COLUMNS,
@@ -20,7 +20,6 @@ from experiments.analysis.sensitivity import (
     sensitivity_indices,
     sobol_figure,
 )
-from experiments.errors import UsageError
 
 A, B = 7.0, 0.1
 #: Analytic Sobol indices of the Ishigami function (Ishigami and Homma 1990; a = 7, b = 0.1).
@@ -176,10 +175,4 @@ def test_bad_sections_are_one_line_errors_naming_file_key_and_expectation(
     # A top-level value must come before the tables.
     text = section + head("bad") if section.startswith("sensitivity =") else head("bad") + section
     path = write(tmp_path, text)
-    with pytest.raises(UsageError) as caught:
-        load_sensitivity(path)
-    assert str(caught.value).startswith(f"{path}: ")
-    assert message in str(caught.value)
-    assert datarovers("sensitivity", path, "--results", tmp_path) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert_one_line_error(load_sensitivity, "sensitivity", path, tmp_path, capsys, message)

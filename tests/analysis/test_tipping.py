@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import RefusingExecutor, datarovers, write
+from helpers import RefusingExecutor, assert_one_line_error, datarovers, write
 
 from experiments.analysis.tipping import (
     COLUMNS,
@@ -28,7 +28,6 @@ from experiments.analysis.tipping import (
     transition_extent,
     write_tipping,
 )
-from experiments.errors import UsageError
 
 
 def step_curve(values: np.ndarray, centre: float, width: float, replications: int,
@@ -237,10 +236,4 @@ series = ["mean_disclosure"]
 def test_bad_sections_are_one_line_errors_naming_file_key_and_expectation(
         tmp_path, capsys, section, message):
     path = write(tmp_path, HEAD + section)
-    with pytest.raises(UsageError) as caught:
-        load_tipping(path)
-    assert str(caught.value).startswith(f"{path}: ")
-    assert message in str(caught.value)
-    assert datarovers("tipping", path, "--results", tmp_path) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert_one_line_error(load_tipping, "tipping", path, tmp_path, capsys, message)
