@@ -614,8 +614,13 @@ def _round_of(round_of: Mapping[float, int], value: float) -> int:
 
 
 # --- figure and files -------------------------------------------------------------------------
-def tipping_figure(result: TippingResult) -> Any:
+def tipping_figure(table: pd.DataFrame, summary: Mapping[str, Any]) -> Any:
     """The scan and the early-warning indicators along the parameter.
+
+    Args:
+        table: The rows of ``tipping.csv``.
+        summary: The verdict (:meth:`TippingResult.summary`, ``tipping.json``), so the figure
+            can be drawn from saved files alone.
 
     Top: the mean final outcome with its intervals, the tipping value (dashed) and its
     interval (shaded). Below: the indicators' values in the last window.
@@ -625,7 +630,7 @@ def tipping_figure(result: TippingResult) -> Any:
 
     from experiments.figures import style
 
-    spec, table = result.spec, result.table
+    parameter, outcome = summary["parameter"], summary["outcome"]
     figure = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.06,
                            row_heights=[0.5, 0.25, 0.25])
     figure.add_trace(go.Scatter(
@@ -640,19 +645,19 @@ def tipping_figure(result: TippingResult) -> Any:
                                     name=name, line={"color": style.colour(row - 1)},
                                     showlegend=False), row=row, col=1)
         figure.update_yaxes(title_text=name, row=row, col=1)
-    if result.found:
+    if summary["found"]:
         for row in (1, 2, 3):
-            figure.add_vrect(x0=result.ci_low, x1=result.ci_high, fillcolor=style.GREY,
+            figure.add_vrect(x0=summary["ci_low"], x1=summary["ci_high"], fillcolor=style.GREY,
                              opacity=0.2, line_width=0, row=row, col=1)
-            figure.add_vline(x=result.value, line_dash="dash", line_color=style.colour(1),
-                             row=row, col=1)
-    figure.update_yaxes(title_text=f"Final {label(spec.outcome)[:1].lower()}"
-                                   f"{label(spec.outcome)[1:]}", row=1, col=1)
-    figure.update_xaxes(title_text=label(spec.parameter), row=3, col=1)
-    verdict = (f"tipping at {label(spec.parameter)} = {result.value:.3g} "
-               f"[{result.ci_low:.3g}, {result.ci_high:.3g}]" if result.found
+            figure.add_vline(x=summary["tipping_value"], line_dash="dash",
+                             line_color=style.colour(1), row=row, col=1)
+    words = label(outcome)
+    figure.update_yaxes(title_text=f"Final {words[:1].lower()}{words[1:]}", row=1, col=1)
+    figure.update_xaxes(title_text=label(parameter), row=3, col=1)
+    verdict = (f"tipping at {label(parameter)} = {summary['tipping_value']:.3g} "
+               f"[{summary['ci_low']:.3g}, {summary['ci_high']:.3g}]" if summary["found"]
                else "no jump in the range")
-    return style.apply(figure, title=f"{label(spec.outcome)}: {verdict}", height=620)
+    return style.apply(figure, title=f"{words}: {verdict}", height=620)
 
 
 def write_tipping(result: TippingResult, directory: str | Path | None = None
@@ -669,5 +674,5 @@ def write_tipping(result: TippingResult, directory: str | Path | None = None
     atomic_write(paths["csv"], lambda tmp: result.table.to_csv(tmp, index=False))
     summary = json.loads(json.dumps(result.summary(), allow_nan=True).replace("NaN", "null"))
     atomic_write_json(paths["json"], summary)
-    style.write_html(tipping_figure(result), paths["figure"])
+    style.write_html(tipping_figure(result.table, result.summary()), paths["figure"])
     return paths

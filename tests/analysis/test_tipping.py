@@ -24,6 +24,7 @@ from experiments.analysis.tipping import (
     load_tipping,
     run_tipping,
     steepest_change,
+    tipping_figure,
     tipping_interval,
     transition_extent,
     write_tipping,
@@ -183,6 +184,9 @@ def test_a_plateau_has_no_jump_and_a_rerun_recomputes_nothing(tmp_path, capsys):
     verdict = json.loads(paths["json"].read_text())
     assert verdict["found"] is False and verdict["tipping_value"] is None
     assert paths["figure"].stat().st_size > 0
+    redrawn = tipping_figure(pd.read_csv(paths["csv"]), verdict)  # from the saved files alone
+    assert redrawn.layout.title.text == "Cascade size (share adopted): no jump in the range"
+    assert redrawn.layout.xaxis3.title.text == "Mean degree z"
     assert datarovers("tipping", path, "--results", tmp_path / "results") == 0
     assert "no jump of cascade_size in mean_degree from 2.5 to 4.5" in capsys.readouterr().out
 
