@@ -1,6 +1,6 @@
 """Calibration of privacy_mu: 10-20 % of citizens still disclose nothing after a default run.
 
-MODEL.md fixes every default but the location mu_v of privacy concern, which is calibrated so
+The literature fixes every default but the location mu_v of privacy concern, which is calibrated so
 that, at the end of a default 200-step run, roughly 10-20 % disclose nothing. This script scans
 mu_v over a few seeds and prints the share disclosing nothing with its standard error::
 

@@ -115,7 +115,7 @@ class DisclosureModel(mesa.Model):
 
     Args:
         params: A ``Params`` object or a mapping of parameter names to values (default: all
-            defaults of MODEL.md).
+            defaults of docs/ODD.md).
         rng: Seed or ``numpy.random.Generator`` for every random draw of the run.
         scenario: A Mesa ``Scenario`` (``mesa.experimental.scenarios``): its fields are
             parameter values and its ``rng`` the seed, so ``DisclosureModel(scenario=

@@ -1,6 +1,6 @@
 """The model's parameters: one frozen, validated object, each field documented once.
 
-Every field has a default, so ``Params()`` is the default model of ``MODEL.md``. Values are
+Every field has a default, so ``Params()`` is the default model of docs/ODD.md. Values are
 checked when the object is made: a wrong name, type or range raises a one-line ``ValueError``
 or ``TypeError`` that names the field, the value and what is expected.
 
@@ -139,7 +139,7 @@ def _field(default: Any, doc: str, **check: Any) -> Any:
 
     Args:
         default: The default value (tuples for sequences, so the object stays hashable).
-        doc: One sentence for users: meaning, symbol in MODEL.md, unit and source.
+        doc: One sentence for users: meaning, symbol in docs/ODD.md, unit and source.
         **check: Validation rule: ``kind`` (int, float, str, bool, "floats", "strs"), optional
             ``lo``/``hi`` inclusive bounds, ``lo_open`` for an exclusive lower bound, ``choices``.
     """
@@ -148,7 +148,7 @@ def _field(default: Any, doc: str, **check: Any) -> Any:
 
 @dataclass(frozen=True)
 class Params:
-    """All parameters of the disclosure model, with the defaults of MODEL.md.
+    """All parameters of the disclosure model, with the defaults of docs/ODD.md.
 
     Each field's ``metadata["doc"]`` is its documentation; :func:`parameter_table` renders it.
     """
@@ -207,8 +207,8 @@ class Params:
         0.1, "Probability that a citizen shows its score at t = 0.", kind=float, lo=0.0, hi=1.0)
     behaviour_levels: int = _field(
         0, "If L > 0, behaviour quality takes L equally frequent levels (j + 0.5)/L instead of "
-        "the probit formula: discrete score types for the unraveling case (MODEL.md, "
-        "Validation 3).",
+        "the probit formula: discrete score types for the unraveling case (docs/validation.md, "
+        "unraveling).",
         kind=int, lo=0)
 
     # --- categories and score -----------------------------------------------------------------
@@ -219,7 +219,7 @@ class Params:
         "scored; the seed article's 'this is only the beginning').", kind="floats", lo=0.0)
     sensitivities: tuple[float, ...] = _field(
         (0.4, 0.1, 0.2, 0.3, 0.3, 0.5), "kappa_k: privacy sensitivity of each category "
-        "(the last two are this package's assumption; MODEL.md gives none).",
+        "(the last two are this package's assumption).",
         kind="floats", lo=0.0)
     behaviour_weight: float = _field(
         0.35, "w_b: weight of platform-held behaviour data (30-40 % of the score).",
@@ -246,7 +246,7 @@ class Params:
         "largest weights, table order breaking ties); 0 = no cap.", kind=int, lo=0)
     blacklist_below: float = _field(
         0.0, "Blacklist: a score below this loses every service and pays blacklist_penalty "
-        "(0 = no blacklist; MODEL.md suggests 550).", kind=float, lo=0.0, hi=950.0)
+        "(0 = no blacklist; 550 is a plausible cut-off).", kind=float, lo=0.0, hi=950.0)
     blacklist_penalty: float = _field(
         0.5, "Utility penalty of being blacklisted.", kind=float, lo=0.0)
 

@@ -49,7 +49,7 @@ class Population:
 
 
 def latent_quality(theta: np.ndarray, noise: np.ndarray, loading: float) -> np.ndarray:
-    """Data quality q = Phi(sqrt(a)*theta + sqrt(1-a)*eps), the one-factor probit of MODEL.md.
+    """Data quality q = Phi(sqrt(a)*theta + sqrt(1-a)*eps), a one-factor probit (docs/ODD.md).
 
     With ``a = 0`` the quality is Phi(eps): uniform on (0, 1), the Verrecchia (1983) case.
     """

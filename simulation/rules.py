@@ -3,7 +3,7 @@
 Nothing here knows about Mesa. The vectorised engine calls these functions on all revising
 citizens at once; a ``Citizen`` calls them on its own row, so both see one set of equations.
 
-Utility of a choice (d, share) for citizen i, given the others' state at t-1 (MODEL.md):
+Utility of a choice (d, share) for citizen i, given the others' state at t-1 (docs/ODD.md):
 
     U = alpha*(s - 350)/600                               direct value of a higher score
       + sum_j B_j * sigma((s - T_j)/tau)                  services behind thresholds
@@ -235,7 +235,7 @@ def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bo
 def disclosure_options(n_categories: int) -> np.ndarray:
     """All 2^K disclosure vectors, ordered by number of disclosures, then binary value.
 
-    The order makes ``argmax`` break ties towards fewer disclosures, as MODEL.md asks.
+    The order makes ``argmax`` break ties towards fewer disclosures, as docs/ODD.md specifies.
     """
     codes = np.arange(2**n_categories)
     bits = ((codes[:, None] >> np.arange(n_categories)) & 1).astype(bool)

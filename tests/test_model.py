@@ -84,7 +84,7 @@ def test_no_benefits_nobody_discloses():
 
 @pytest.mark.parametrize("cost", [0.1, 0.2, 0.3])
 def test_costly_disclosure_rate_is_one_minus_two_c(cost):
-    """Verrecchia (1983), MODEL.md Validation 4: disclosure rate 1 - 2c."""
+    """Verrecchia (1983), docs/validation.md: disclosure rate 1 - 2c."""
     n = 10_000
     model = run(steps=40, rng=1, n_citizens=n, network="ring_lattice",
                 categories=("financial_history",), weights=(1.0,), sensitivities=(1.0,),
