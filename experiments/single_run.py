@@ -29,11 +29,10 @@ import numpy as np
 import pandas as pd
 
 from experiments.errors import UsageError
-from experiments.provenance import REPO_ROOT, environment, now
+from experiments.provenance import environment, now
+from experiments.storage import default_results_root
 from simulation import DisclosureModel, Params
 from simulation.metrics import threshold_label
-
-DEFAULT_RUNS_DIR = REPO_ROOT / "results" / "runs"
 
 
 @dataclass
@@ -61,7 +60,7 @@ def build_model(overrides: dict[str, Any], seed: int) -> DisclosureModel:
 def default_run_dir(seed: int) -> Path:
     """``results/runs/<UTC time>-seed<seed>``."""
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return DEFAULT_RUNS_DIR / f"{stamp}-seed{seed}"
+    return default_results_root() / "runs" / f"{stamp}-seed{seed}"
 
 
 def check_output_dir(out: Path) -> None:

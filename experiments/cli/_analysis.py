@@ -16,7 +16,7 @@ from experiments.overrides import int_at_least
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """``SPEC``, ``--workers``, ``--cluster``/``--local-cluster``, ``--results``."""
-    from experiments.storage import DEFAULT_RESULTS_ROOT
+    from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root
 
     parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")
     parser.add_argument("--workers", type=int_at_least(1), default=None, metavar="N",
@@ -27,8 +27,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                             "tcp://10.0.0.5:8786")
     where.add_argument("--local-cluster", action="store_true",
                        help="start a Dask LocalCluster on this machine")
-    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="DIR",
-                        help=f"results root (default {DEFAULT_RESULTS_ROOT})")
+    parser.add_argument("--results", type=Path, default=default_results_root(), metavar="DIR",
+                        help=f"results root (default {DEFAULT_RESULTS_HELP})")
 
 
 def run_analysis(args: argparse.Namespace, name: str, n_tasks: int,

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from experiments.errors import UsageError
 from experiments.spec import load_spec
-from experiments.storage import DEFAULT_RESULTS_ROOT, run_directory
+from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root, run_directory
 from experiments.summarize import SweepResults, load_results, point_summary, write_report
 
 
@@ -26,9 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("run", type=Path, metavar="RUN_DIR",
                         help="a run directory results/<name>/<spec hash>, or the spec file "
                              "whose run directory to summarise")
-    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="DIR",
+    parser.add_argument("--results", type=Path, default=default_results_root(), metavar="DIR",
                         help="results root, when RUN_DIR is a spec file (default "
-                             f"{DEFAULT_RESULTS_ROOT})")
+                             f"{DEFAULT_RESULTS_HELP})")
     parser.add_argument("--png", type=Path, default=None, metavar="DIR",
                         help="also write every figure as a static PNG into DIR")
     parser.add_argument("--figure", action="append", default=None, metavar="NAME",

@@ -20,10 +20,11 @@ from experiments.overrides import int_at_least
 from experiments.spec import SweepSpec, load_spec
 from experiments.storage import (
     CONSOLIDATED,
-    DEFAULT_RESULTS_ROOT,
+    DEFAULT_RESULTS_HELP,
     TASKS_DIR,
     RunStore,
     StorageError,
+    default_results_root,
     run_directory,
 )
 from experiments.sweep import (
@@ -56,8 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="start a Dask LocalCluster on this machine (tries the cluster path)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate the spec and show the plan without running anything")
-    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS_ROOT, metavar="DIR",
-                        help=f"results root (default {DEFAULT_RESULTS_ROOT})")
+    parser.add_argument("--results", type=Path, default=default_results_root(), metavar="DIR",
+                        help=f"results root (default {DEFAULT_RESULTS_HELP})")
     parser.set_defaults(handler=handle)
 
 
@@ -87,7 +88,7 @@ def handle(args: argparse.Namespace) -> int:
     finished = store.finished()
     todo = [t for t in tasks if t.index not in finished]
     resume_hint = f"datarovers sweep {args.spec}" + (
-        f" --results {args.results}" if args.results != DEFAULT_RESULTS_ROOT else "")
+        f" --results {args.results}" if args.results != default_results_root() else "")
     if finished and todo:
         console.print(f"resuming {directory}: {len(finished)} of {len(tasks)} tasks already "
                       "finished")

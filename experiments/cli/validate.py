@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from experiments.errors import UsageError
-from experiments.provenance import REPO_ROOT, git_state, now
+from experiments.provenance import git_state, now
 from experiments.validation import CASE_NAMES, code_version
 
 if TYPE_CHECKING:  # the cases, numpy and rich are imported only when the command runs
@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # the cases, numpy and rich are imported only when the comman
 
     from experiments.validation.checks import Check
 
-DEFAULT_VALIDATION_DIR = REPO_ROOT / "results" / "validation"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -36,8 +35,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="fewer replications and smaller populations (under a minute)")
     parser.add_argument("--case", action="append", dest="cases", metavar="NAME",
                         help="run only this case (repeatable): " + ", ".join(CASE_NAMES))
-    parser.add_argument("--out", type=Path, default=DEFAULT_VALIDATION_DIR, metavar="DIR",
-                        help=f"directory for the table (default {DEFAULT_VALIDATION_DIR})")
+    from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root
+
+    parser.add_argument("--out", type=Path, default=default_results_root() / "validation",
+                        metavar="DIR", help="directory for the table (default: validation/ "
+                                            f"under the results root, {DEFAULT_RESULTS_HELP})")
     parser.set_defaults(handler=handle)
 
 

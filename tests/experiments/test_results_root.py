@@ -1,0 +1,46 @@
+"""Results go where the user stands (or to $DATAROVERS_RESULTS), never beside the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from experiments.cli import build_parser, main
+from experiments.storage import RESULTS_ENV, default_results_root
+
+SPEC = """
+name = "here"
+root_seed = 1
+replications = 1
+steps = 2
+[fixed]
+n_citizens = 20
+[outcomes]
+final = ["mean_disclosure"]
+"""
+
+
+def test_the_default_root_is_results_in_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv(RESULTS_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_results_root() == tmp_path / "results"
+    for command in (["sweep", "x.toml"], ["tipping", "x.toml"], ["summarize", "x"]):
+        assert build_parser().parse_args(command).results == tmp_path / "results"
+
+
+def test_the_environment_variable_overrides_it(tmp_path, monkeypatch):
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "elsewhere"))
+    assert default_results_root() == tmp_path / "elsewhere"
+    assert build_parser().parse_args(["validate"]).out == tmp_path / "elsewhere" / "validation"
+
+
+def test_a_sweep_writes_under_the_working_directory(tmp_path, monkeypatch):
+    import experiments
+
+    monkeypatch.delenv(RESULTS_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.toml").write_text(SPEC)
+    assert main(["sweep", "spec.toml", "--workers", "1"]) == 0
+    written = list((tmp_path / "results" / "here").glob("*/results.parquet"))
+    assert len(written) == 1
+    package = Path(experiments.__file__).resolve().parent
+    assert not written[0].resolve().is_relative_to(package)
