@@ -19,7 +19,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def git_state(root: Path = REPO_ROOT) -> dict[str, Any]:
-    """The git commit of ``root`` and whether the work tree has uncommitted changes."""
+    """The git commit of ``root`` and whether the work tree has uncommitted changes.
+
+    Both are ``None`` unless ``root`` is the top of a git work tree: an installed package
+    (site-packages) has no commit of its own, even when it sits inside someone else's
+    repository (a virtual environment in a project's checkout); the manifest's package
+    versions identify its code then.
+    """
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
@@ -28,6 +34,9 @@ def git_state(root: Path = REPO_ROOT) -> dict[str, Any]:
             return None
         return done.stdout.strip()
 
+    top = git("rev-parse", "--show-toplevel")
+    if top is None or Path(top).resolve() != Path(root).resolve():
+        return {"commit": None, "dirty": None}
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": None if status is None else bool(status)}

@@ -44,3 +44,20 @@ def test_a_sweep_writes_under_the_working_directory(tmp_path, monkeypatch):
     assert len(written) == 1
     package = Path(experiments.__file__).resolve().parent
     assert not written[0].resolve().is_relative_to(package)
+
+
+def test_provenance_names_no_commit_outside_the_packages_own_checkout(tmp_path):
+    import subprocess
+
+    from experiments.provenance import REPO_ROOT, git_state
+
+    if (REPO_ROOT / ".git").exists():  # the checkout the tests run in, if it is one
+        assert git_state(REPO_ROOT)["commit"] is not None
+    project = tmp_path / "someone-elses-project"
+    (project / "venv" / "site-packages").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "-c", "user.email=a@b", "-c", "user.name=a",
+                    "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    # an installed package inside another repository has no commit of its own
+    assert git_state(project / "venv" / "site-packages") == {"commit": None, "dirty": None}
+    assert git_state(tmp_path / "nowhere") == {"commit": None, "dirty": None}
