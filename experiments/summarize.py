@@ -156,7 +156,8 @@ def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
                            subplot_titles=([f"{label(facet_by)} = {_value(v)}" for v in panels]
                                            if facet_by else None),
                            horizontal_spacing=0.02)
-    shades = style.shades(sorted(data[color_by].unique()) if color_by else [None])
+    # largest value darkest: light to dark as the factor grows
+    shades = style.shades(sorted(data[color_by].unique(), reverse=True) if color_by else [None])
     legend_shown: set[Any] = set()
     for _, rows in data.groupby("point", sort=True):
         first = rows.iloc[0]
