@@ -302,7 +302,7 @@ def write_report(results: SweepResults, png_dir: Path | None = None,
     figure_dir.mkdir(exist_ok=True)
     for stem, figure in made.items():
         path = figure_dir / f"{stem}.html"
-        figure.write_html(path, include_plotlyjs="directory")
+        style.write_html(figure, path)
         written[stem] = path
         if png_dir is not None and stem in wanted:
             png_dir.mkdir(parents=True, exist_ok=True)

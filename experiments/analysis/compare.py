@@ -400,7 +400,5 @@ def write_effects(table: pd.DataFrame, directory: str | Path) -> dict[str, Path]
     directory = Path(directory)
     paths = {"csv": directory / "effects.csv", "figure": directory / "effects.html"}
     atomic_write(paths["csv"], lambda tmp: table.to_csv(tmp, index=False))
-    figure = forest_figure(table)
-    atomic_write(paths["figure"],
-                 lambda tmp: figure.write_html(tmp, include_plotlyjs="directory"))
+    style.write_html(forest_figure(table), paths["figure"])
     return paths

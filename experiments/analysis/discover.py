@@ -240,7 +240,5 @@ def write_discovery(found: Discovery, directory: str | Path) -> dict[str, Path]:
              "figure": directory / "discovery.html"}
     atomic_write(paths["csv"], lambda tmp: found.boxes.to_csv(tmp, index=False))
     atomic_write(paths["scores"], lambda tmp: found.scores.to_csv(tmp, index=False))
-    figure = discovery_figure(found)
-    atomic_write(paths["figure"],
-                 lambda tmp: figure.write_html(tmp, include_plotlyjs="directory"))
+    style.write_html(discovery_figure(found), paths["figure"])
     return paths

@@ -474,6 +474,5 @@ def write_sensitivity(table: pd.DataFrame, directory: str | Path) -> dict[str, P
     directory = Path(directory)
     paths = {"csv": directory / "sensitivity.csv", "figure": directory / "sensitivity.html"}
     atomic_write(paths["csv"], lambda tmp: table.to_csv(tmp, index=False))
-    figure = sensitivity_figure(table)
-    atomic_write(paths["figure"], lambda tmp: figure.write_html(tmp, include_plotlyjs="directory"))
+    style.write_html(sensitivity_figure(table), paths["figure"])
     return paths

@@ -534,7 +534,7 @@ def run_tipping(spec: TippingSpec | str | Path, results_root: str | Path | None 
     grid = spec.grid(spec.low, spec.high)
     found = False
     rounds_run = 0
-    last_grid, last_finals = grid, None
+    last_grid, last_finals, last_jump = grid, None, None
     for number in range(spec.rounds + 1):
         new = [v for v in grid if not any(np.isclose(v, seen) for seen in round_of)]
         if new:
@@ -556,7 +556,7 @@ def run_tipping(spec: TippingSpec | str | Path, results_root: str | Path | None 
             found = jump.found
         if not found or (number > 0 and not jump.significant):
             break  # no jump, or noise and not the curve would now choose the bracket
-        last_grid, last_finals, rounds_run = grid, on_grid, number
+        last_grid, last_finals, last_jump, rounds_run = grid, on_grid, jump, number
         if number < spec.rounds:
             grid = spec.grid(*refine_range(grid, jump.bracket))
             if len(grid) < 4:  # an integer parameter: nothing left between the values
@@ -565,11 +565,10 @@ def run_tipping(spec: TippingSpec | str | Path, results_root: str | Path | None 
     value = ci_low = ci_high = change = math.nan
     extent = (math.nan,) * 4
     if found:
-        means = last_finals.mean(axis=1).to_numpy()
         value, ci_low, ci_high = tipping_interval(
             np.asarray(last_grid, dtype=float), last_finals.to_numpy(),
             confidence=spec.confidence, bootstrap=spec.bootstrap, seed=spec.sweep.root_seed)
-        change = float(np.diff(means)[int(np.argmax(np.abs(np.diff(means))))])
+        change = last_jump.change
         extent = transition_extent(table["value"].to_numpy(), table["mean"].to_numpy(),
                                    table["se"].to_numpy(), value, confidence=spec.confidence,
                                    plateau=spec.plateau)
@@ -663,8 +662,6 @@ def tipping_figure(table: pd.DataFrame, summary: Mapping[str, Any]) -> Any:
 def write_tipping(result: TippingResult, directory: str | Path | None = None
                   ) -> dict[str, Path]:
     """Write ``tipping.csv``, ``tipping.json`` (the verdict) and ``tipping.html``."""
-    import json
-
     from experiments.figures import style
     from experiments.storage import atomic_write, atomic_write_json
 
@@ -672,7 +669,14 @@ def write_tipping(result: TippingResult, directory: str | Path | None = None
     paths = {"csv": directory / "tipping.csv", "json": directory / "tipping.json",
              "figure": directory / "tipping.html"}
     atomic_write(paths["csv"], lambda tmp: result.table.to_csv(tmp, index=False))
-    summary = json.loads(json.dumps(result.summary(), allow_nan=True).replace("NaN", "null"))
-    atomic_write_json(paths["json"], summary)
-    style.write_html(tipping_figure(result.table, result.summary()), paths["figure"])
+    summary = result.summary()
+    atomic_write_json(paths["json"], {key: _json_value(value) for key, value in summary.items()})
+    style.write_html(tipping_figure(result.table, summary), paths["figure"])
     return paths
+
+
+def _json_value(value: Any) -> Any:
+    """NaN (undefined) as JSON null, also inside lists."""
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
