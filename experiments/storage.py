@@ -62,6 +62,7 @@ def atomic_write(path: Path, write: Any) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide results from the group
         os.replace(tmp, path)
     except BaseException as err:
         if tmp is not None:
@@ -69,6 +70,13 @@ def atomic_write(path: Path, write: Any) -> None:
         if isinstance(err, OSError) and not isinstance(err, StorageError):
             raise StorageError(f"cannot write {path} ({err.strerror or err})") from err
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_json(path: Path, content: Any) -> None:

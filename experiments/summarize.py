@@ -167,12 +167,8 @@ def figure_over_time(series: pd.DataFrame, outcome: str, factors: Sequence[str],
         others = [f for f in factors if f not in (color_by, facet_by)]
         name = _value(key) if color_by else "all runs"
         hover = point_label(first, factors)
-        band_x = np.concatenate([rows["step"], rows["step"][::-1]])
-        band_y = np.concatenate([rows["ci_high"], rows["ci_low"][::-1]])
-        figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself",
-                                    fillcolor=style.translucent(color), line={"width": 0},
-                                    hoverinfo="skip",
-                                    legendgroup=str(key), showlegend=False), row=1, col=column)
+        style.add_band(figure, rows["step"].to_numpy(), rows["ci_low"].to_numpy(),
+                       rows["ci_high"].to_numpy(), color, group=str(key), row=1, col=column)
         show = key not in legend_shown and not others and len(shades) <= MAX_LEGEND
         legend_shown.add(key)
         figure.add_trace(go.Scatter(x=rows["step"], y=rows["mean"], mode="lines", name=name,

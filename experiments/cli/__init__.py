@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from experiments.cli import (
     compare,
     discover,
+    paper,
     run,
     sensitivity,
     summarize,
@@ -26,7 +27,8 @@ from experiments.cli import (
 from experiments.errors import UsageError
 
 #: The subcommand modules, in the order ``--help`` lists them.
-COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, viz, validate]
+COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, paper, viz,
+            validate]
 
 
 def build_parser() -> argparse.ArgumentParser:

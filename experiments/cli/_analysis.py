@@ -1,4 +1,4 @@
-"""Shared by the analysis commands (``sensitivity``, ``compare``): executor flags and the run.
+"""Executor flags and the run, shared by ``sensitivity``, ``compare``, ``tipping`` and ``paper``.
 
 Not a command itself: the analyses run their model evaluations the way ``datarovers sweep``
 does (process pool or Dask, a progress bar, Ctrl-C saves what is finished).
@@ -14,11 +14,15 @@ from typing import Any
 from experiments.overrides import int_at_least
 
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """``SPEC``, ``--workers``, ``--cluster``/``--local-cluster``, ``--results``."""
+def add_run_arguments(parser: argparse.ArgumentParser, *, spec: bool = True) -> None:
+    """Add ``SPEC`` (unless ``spec=False``), ``--workers``, ``--cluster``, ``--results``.
+
+    ``--cluster`` and ``--local-cluster`` exclude each other.
+    """
     from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root
 
-    parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")
+    if spec:
+        parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")
     parser.add_argument("--workers", type=int_at_least(1), default=None, metavar="N",
                         help="worker processes (default: every CPU this process may use)")
     where = parser.add_mutually_exclusive_group()
@@ -31,7 +35,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"results root (default {DEFAULT_RESULTS_HELP})")
 
 
-def run_analysis(args: argparse.Namespace, name: str, n_tasks: int,
+def run_analysis(args: argparse.Namespace, name: str,
                  analyse: Callable[..., Any]) -> tuple[Any, int | None]:
     """Call ``analyse(executor=..., slots=..., label=..., on_result=...)`` with a progress bar.
 
@@ -59,6 +63,6 @@ def run_analysis(args: argparse.Namespace, name: str, n_tasks: int,
                 return analyse(executor=executor, slots=slots, label=label,
                                on_result=advance), None
     except SweepStopped as stop:
-        console.print(f"stopped by {stop}: the finished runs of the {n_tasks} are saved; to "
-                      f"resume, run the same command again")
+        console.print(f"stopped by {stop}: the finished runs are saved; to resume, run the "
+                      "same command again")
         return None, 128 + stop.signum

@@ -24,7 +24,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.analysis.compare import load_compare, run_compare, write_effects
 
     spec = load_compare(args.spec)
-    table, status = run_analysis(args, spec.sweep.name, spec.sweep.n_tasks,
+    table, status = run_analysis(args, spec.sweep.name,
                                  lambda **kw: run_compare(spec, args.results, **kw))
     if status is not None:
         return status

@@ -29,7 +29,7 @@ def handle(args: argparse.Namespace) -> int:
 
     spec = load_sensitivity(args.spec)
     table, status = run_analysis(
-        args, spec.sweep.name, spec.sweep.n_tasks,
+        args, spec.sweep.name,
         lambda **kw: run_sensitivity(spec, args.results, **kw))
     if status is not None:
         return status

@@ -26,7 +26,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.analysis.tipping import load_tipping, run_tipping, write_tipping
 
     spec = load_tipping(args.spec)
-    result, status = run_analysis(args, spec.sweep.name, spec.sweep.replications,
+    result, status = run_analysis(args, spec.sweep.name,
                                   lambda **kw: run_tipping(spec, args.results, **kw))
     if status is not None:
         return status

@@ -70,6 +70,23 @@ def translucent(hex_colour: str, alpha: float = 0.2) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def add_band(figure: Any, x: Sequence[float], low: Sequence[float], high: Sequence[float],
+             colour_hex: str, *, group: str | None = None, **position: Any) -> None:
+    """A translucent band between ``low`` and ``high`` (an interval over ``x``), no legend entry.
+
+    ``position`` is ``row=..., col=...`` for a figure with subplots.
+    """
+    import numpy as np
+    import plotly.graph_objects as go
+
+    x = np.asarray(x)
+    figure.add_trace(go.Scatter(
+        x=np.concatenate([x, x[::-1]]),
+        y=np.concatenate([np.asarray(high), np.asarray(low)[::-1]]),
+        fill="toself", fillcolor=translucent(colour_hex), line={"width": 0},
+        hoverinfo="skip", legendgroup=group, showlegend=False), **position)
+
+
 def _template() -> Any:
     import plotly.graph_objects as go
     import plotly.io as pio
