@@ -638,10 +638,11 @@ def tipping_figure(table: pd.DataFrame, summary: Mapping[str, Any]) -> Any:
         error_y={"type": "data", "symmetric": False, "color": style.colour(0),
                  "array": table["ci_high"] - table["mean"],
                  "arrayminus": table["mean"] - table["ci_low"]}), row=1, col=1)
-    for row, (indicator, name) in enumerate((("variance", "Variance (detrended)"),
-                                             ("ac1", "Lag-1 autocorrelation")), start=2):
+    for row, (indicator, name) in enumerate((("variance", "Variance<br>(detrended)"),
+                                             ("ac1", "Lag-1<br>autocorrelation")), start=2):
         figure.add_trace(go.Scatter(x=table["value"], y=table[indicator], mode="lines+markers",
-                                    name=name, line={"color": style.colour(row - 1)},
+                                    name=name.replace("<br>", " "),
+                                    line={"color": style.colour(row - 1)},
                                     showlegend=False), row=row, col=1)
         figure.update_yaxes(title_text=name, row=row, col=1)
     if summary["found"]:
@@ -651,7 +652,8 @@ def tipping_figure(table: pd.DataFrame, summary: Mapping[str, Any]) -> Any:
             figure.add_vline(x=summary["tipping_value"], line_dash="dash",
                              line_color=style.colour(1), row=row, col=1)
     words = label(outcome)
-    figure.update_yaxes(title_text=f"Final {words[:1].lower()}{words[1:]}", row=1, col=1)
+    figure.update_yaxes(title_text=f"Final {words[:1].lower()}{words[1:]}".replace(" (", "<br>("),
+                        row=1, col=1)
     figure.update_xaxes(title_text=label(parameter), row=3, col=1)
     verdict = (f"tipping at {label(parameter)} = {summary['tipping_value']:.3g} "
                f"[{summary['ci_low']:.3g}, {summary['ci_high']:.3g}]" if summary["found"]

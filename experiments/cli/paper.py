@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run what is missing of every study in experiments/paper/specs (resumably, "
                     "like sweep), then write each figure as HTML, PNG, SVG and PDF and each "
                     "table as CSV and LaTeX (booktabs) under <results>/paper/, with a README "
-                    "listing captions, specs and commands. The full set takes about 20 minutes "
+                    "listing captions, specs and commands. The full set takes about 10 minutes "
                     "on 2 cores; --cluster runs it on Dask. See docs/experiments.md.")
     parser.add_argument("--quick", action="store_true",
                         help="small populations and few replications (a couple of minutes on "
