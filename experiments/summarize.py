@@ -83,6 +83,9 @@ def load_results(run_dir: str | Path) -> SweepResults:
         UsageError: It has no manifest or no finished task.
     """
     run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"{run_dir}: no such directory; expected a run directory written by "
+                         "datarovers sweep (results/<name>/<spec hash>)")
     try:
         manifest = json.loads((run_dir / MANIFEST).read_text())
     except FileNotFoundError:

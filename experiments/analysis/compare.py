@@ -234,13 +234,17 @@ def _arm(entry: Mapping[str, Any], where: str, fixed: Mapping[str, Any], events:
         raise fail(f"{where} events", f"got {extra!r}, expected an array of tables with "
                    "step, target and set or multiply")
     overrides: dict[str, Any] = {**fixed, **changes}
-    all_events = [*events, *(dict(e) for e in extra)]
-    if all_events:
-        overrides["events"] = all_events
     try:
         _params(overrides)
     except (ValueError, TypeError) as err:
-        raise fail(where, f"{err}") from None
+        raise fail(f"{where} set", f"{err}") from None
+    all_events = [*events, *(dict(e) for e in extra)]
+    if all_events:
+        overrides["events"] = all_events
+        try:
+            _params(overrides)
+        except (ValueError, TypeError) as err:
+            raise fail(f"{where} events", f"{err}") from None
     return Arm(name, text, overrides)
 
 

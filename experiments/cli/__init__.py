@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from experiments.cli import (
     compare,
@@ -31,9 +32,17 @@ COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, pape
             validate]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (no usage block), status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``<prog>: error: <message> (see <prog> --help)`` and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="datarovers",
         description="Agent-based simulation of credit-score-driven data disclosure.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -216,7 +216,7 @@ POLICY = "[[compare.policies]]\nname = 'cap2'\nset = { category_cap = 2 }\n"
     ("", "[compare]: missing; expected a table with [[compare.policies]]"),
     ("compare = 3\n", "[compare]: got 3, expected a table with [[compare.policies]]"),
     ("[compare]\n[[compare.policies]]\nname = 'cap2'\nset = { category_kap = 2 }\n",
-     "[[compare.policies]] cap2: category_kap: unknown parameter"),
+     "[[compare.policies]] cap2 set: category_kap: unknown parameter"),
     ("[compare]\n[[compare.policies]]\nname = 'same'\nset = { category_cap = 0 }\n",
      "[[compare.policies]] same: changes nothing: its parameters and events equal the "
      "baseline's"),

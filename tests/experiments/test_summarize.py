@@ -142,3 +142,11 @@ def test_sampled_designs_get_one_panel_per_factor():
     assert [list(t.x) for t in figure.data] == [[0.1, 0.2, 0.05], [0.9, 0.1, 0.5]]
     assert all(list(t.y) == [0.8, 0.3, 0.5] for t in figure.data)
     assert figure.layout.xaxis2.title.text == "Skepticism"  # plain words without a label
+
+
+def test_summarize_of_a_missing_directory_says_so_in_one_line(tmp_path, capsys):
+    missing = tmp_path / "no-such-run"
+    assert main(["summarize", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"datarovers summarize: error: {missing}: no such directory; expected a run "
+                   "directory written by datarovers sweep (results/<name>/<spec hash>)\n")
