@@ -9,8 +9,7 @@ each as HTML, PNG, SVG and PDF (static export by kaleido with the system's Chrom
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import numpy as np
 from experiments.analysis.labels import label
 from experiments.figures import style
 from experiments.paper import tables
+from experiments.paper.studies import Product
 
 #: Outcomes of the drift figure's panels.
 DRIFT_PANELS = ("mean_disclosure", "share_disclose_none")
@@ -156,42 +156,32 @@ def tipping_point(directories: Mapping[str, Path]) -> Any:
                           tables.read_json(run_dir / "tipping.json"))
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One figure of the set: its file name, the study it reads, how to draw it, its caption."""
-
-    name: str
-    study: str
-    draw: Callable[[Mapping[str, Path]], Any]
-    caption: str
-
-
-FIGURES: tuple[Figure, ...] = (
-    Figure("drift_curves", "drift", drift_curves,
+FIGURES: tuple[Product, ...] = (
+    Product("drift_curves", "drift", drift_curves,
            "Mean disclosure and the share disclosing nothing over time under the default "
            "incentives, a regulator's cap of two scored categories, and a privacy scandal "
            "(privacy concern × 1.5 at the dotted line; until then it runs exactly as the "
            "baseline, with the same seeds); bands are 95 % confidence intervals "
            "over replications that share their seeds across the three arms."),
-    Figure("phase_diagram", "phase", phase_diagram,
+    Product("phase_diagram", "phase", phase_diagram,
            "Final mean disclosure over peers' inference skepticism λ (how badly a hidden score "
            "is read) and the location μ_v of log privacy concern, with contour lines."),
-    Figure("watts_window", "watts", watts_window,
+    Product("watts_window", "watts", watts_window,
            "The Watts cascade window reproduced: the share of runs in which one random seed "
            "triggers a global cascade under the threshold rule on Erdős–Rényi graphs, against "
            "the branching-process probability (N → ∞); the shaded band is the theoretical "
            "window."),
-    Figure("sobol_indices", "sobol", sobol_indices,
+    Product("sobol_indices", "sobol", sobol_indices,
            "Sobol indices of final mean disclosure with 95 % bootstrap intervals; pale bars are "
            "not distinguishable from zero, the dashed line is the dummy parameter's noise "
            "floor."),
-    Figure("unraveling", "unraveling", unraveling,
+    Product("unraveling", "unraveling", unraveling,
            "Unraveling of score sharing: the share of citizens who show their score over time, "
            "for levels of inference skepticism λ (mean and 95 % band over replications)."),
-    Figure("policy_effects", "drift", policy_effects,
+    Product("policy_effects", "drift", policy_effects,
            "Policy effects on the final state with paired 95 % intervals (common random "
            "numbers, thick) and the intervals independent seeds would give (thin)."),
-    Figure("tipping_point", "tipping", tipping_point,
+    Product("tipping_point", "tipping", tipping_point,
            "A tipping point and its early-warning indicators: the final cascade size against "
            "the mean degree at the upper edge of the cascade window, the located tipping value "
            "(dashed) with its interval (shaded), and the detrended variance and lag-1 "
@@ -214,6 +204,6 @@ def write_figures(directories: Mapping[str, Path], directory: Path,
     written: dict[str, dict[str, Path]] = {}
     with style.static_export() if static else contextlib.nullcontext():
         for figure in FIGURES:
-            written[figure.name] = style.export(figure.draw(directories),
+            written[figure.name] = style.export(figure.make(directories),
                                                 directory / figure.name, formats)
     return written

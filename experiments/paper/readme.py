@@ -63,21 +63,15 @@ def write_readme(paper: Path, quick: bool, studies: Mapping[str, Any],
                 f"`{done.study.command(_shown(done.spec_path))}` (with the same `--results`)",
                 f"- Runs: `{_relative(done.run_directory, paper)}`"]
 
-    lines += ["## Figures", ""]
-    for number, figure in enumerate(FIGURES, start=1):
-        files = figures[figure.name]
-        links = ", ".join(f"[{fmt.upper()}]({_relative(path, paper)})"
-                          for fmt, path in files.items())
-        lines += [f"### Figure {number}: `{figure.name}`", "", figure.caption, "",
-                  f"- Files: {links}", *source(figure.study), ""]
-    lines += ["## Tables", ""]
-    for number, table in enumerate(TABLES, start=1):
-        files = tables[table.name]
-        links = ", ".join(f"[{fmt.upper()}]({_relative(path, paper)})"
-                          for fmt, path in files.items())
-        lines += [f"### Table {number}: `{table.name}`", "", table.caption, "",
-                  f"- Files: {links} (LaTeX needs `\\usepackage{{booktabs}}`)",
-                  *source(table.study), ""]
+    for heading, items, written, note in (("Figure", FIGURES, figures, ""),
+                                          ("Table", TABLES, tables,
+                                           " (LaTeX needs `\\usepackage{booktabs}`)")):
+        lines += [f"## {heading}s", ""]
+        for number, item in enumerate(items, start=1):
+            links = ", ".join(f"[{fmt.upper()}]({_relative(path, paper)})"
+                              for fmt, path in written[item.name].items())
+            lines += [f"### {heading} {number}: `{item.name}`", "", item.caption, "",
+                      f"- Files: {links}{note}", *source(item.study), ""]
     lines += ["## Time spent on each study in the last session", "",
               "| Study | Kind | Seconds |", "|---|---|---|"]
     lines += [f"| {name} | {done.study.kind} | {done.seconds:.1f} |"

@@ -58,6 +58,24 @@ class Study:
         return f"{COMMANDS[self.kind]} {spec_path}"
 
 
+@dataclass(frozen=True)
+class Product:
+    """A figure or table of the set.
+
+    Attributes:
+        name: Its file name without suffix.
+        study: The study whose results it reads.
+        make: Draws it (a ``Figure``) or builds it (a ``DataFrame``) from ``{study name: run
+            directory}``.
+        caption: Its caption.
+    """
+
+    name: str
+    study: str
+    make: Callable[[Mapping[str, Path]], Any]
+    caption: str
+
+
 def with_changes(raw: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``raw`` with each dotted key of ``changes`` set (its tables must exist).
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ import pandas as pd
 
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
+from experiments.paper.studies import Product
 
 #: A run's cascade is global when its final size exceeds this share (as in the validation).
 GLOBAL_SHARE = 0.05
@@ -184,30 +184,20 @@ def _yes_no(value: Any) -> str:
     return "yes" if bool(value) and str(value) != "False" else "no"
 
 
-@dataclass(frozen=True)
-class Table:
-    """One table of the set: its file name, the function that makes it and its caption."""
-
-    name: str
-    study: str
-    make: Callable[[Mapping[str, Path]], pd.DataFrame]
-    caption: str
-
-
-TABLES: tuple[Table, ...] = (
-    Table("policy_effects", "drift", policy_effects,
+TABLES: tuple[Product, ...] = (
+    Product("policy_effects", "drift", policy_effects,
           "Effects of a category cap and a privacy scandal on the final state (policy minus "
           "default incentives), with paired 95 % confidence intervals from common random "
           "numbers, the intervals independent seeds would give for the same runs, and the "
           "variance reduction factor."),
-    Table("sobol_indices", "sobol", sobol_indices,
+    Product("sobol_indices", "sobol", sobol_indices,
           "First-order (S1) and total (ST) Sobol indices with 95 % bootstrap intervals; the "
           "dummy parameter, which the model ignores, gives the noise floor."),
-    Table("cascade_window", "watts", cascade_table,
+    Product("cascade_window", "watts", cascade_table,
           "Share of runs with a global cascade (over 5 % of the population) on Erdős–Rényi "
           "graphs under the threshold rule (φ = 0.18, one random seed), with Wilson 95 % "
           "intervals, against Watts's branching-process theory."),
-    Table("tipping_point", "tipping", tipping_summary,
+    Product("tipping_point", "tipping", tipping_summary,
           "Where the final cascade size jumps as the mean degree grows (the upper edge of the "
           "cascade window), with its bootstrap interval, the brackets where the transition "
           "starts and ends, and the Kendall τ of the early-warning indicators along the "
