@@ -30,11 +30,14 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UsageError
+from experiments.paths import (  # noqa: F401  (re-exported: the results root lives here too)
+    DEFAULT_RESULTS_HELP,
+    RESULTS_ENV,
+    default_results_root,
+)
 from experiments.provenance import environment, git_state, now
 from experiments.spec import SweepSpec
 
-#: Environment variable that overrides the results root.
-RESULTS_ENV = "DATAROVERS_RESULTS"
 MANIFEST = "manifest.json"
 TASKS_DIR = "tasks"
 CONSOLIDATED = "results.parquet"
@@ -84,18 +87,6 @@ def atomic_write_json(path: Path, content: Any) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(json.dumps(content, indent=1) + "\n"))
 
 
-def default_results_root() -> Path:
-    """``$DATAROVERS_RESULTS`` if set, else ``results/`` in the current directory.
-
-    Results go where the user stands (``make run`` stands in the checkout, so there they land
-    in the repository's ``results/``), never beside the installed package.
-    """
-    given = os.environ.get(RESULTS_ENV)
-    return Path(given) if given else Path.cwd() / "results"
-
-
-#: How ``--help`` describes the default results root.
-DEFAULT_RESULTS_HELP = f"./results, or ${RESULTS_ENV} if set"
 
 
 def run_directory(spec: SweepSpec, results_root: Path | None = None) -> Path:

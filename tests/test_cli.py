@@ -150,3 +150,26 @@ def test_a_crash_keeps_the_finished_steps_and_the_traceback(tmp_path, monkeypatc
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["status"] == "failed" and "FloatingPointError: boom" in manifest["traceback"]
     assert len(pd.read_parquet(tmp_path / "run" / "timeseries.parquet")) == 3
+
+
+#: Modules that ``--help`` must not load (each takes from 0.1 s to seconds to import).
+HEAVY_MODULES = ("simulation", "mesa", "pandas", "scipy", "numba", "numpy", "plotly", "dask",
+                 "SALib", "pyarrow", "networkx", "solara")
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["sweep"], ["summarize"], ["sensitivity"],
+                                     ["compare"], ["tipping"], ["discover"], ["paper"],
+                                     ["viz"], ["validate"]], ids=lambda c: c[0] if c else "top")
+def test_help_loads_no_heavy_module(command):
+    """``datarovers [COMMAND] --help`` answers without importing the model or the data stack."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom experiments.cli import main\n"
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+             f"loaded = [m for m in {HEAVY_MODULES!r} if m in sys.modules]\n"
+             "print('LOADED', loaded, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe, *command, "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert "usage: datarovers" in done.stdout
+    assert "LOADED []" in done.stderr, done.stderr

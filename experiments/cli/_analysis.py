@@ -19,7 +19,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, spec: bool = True) -> 
 
     ``--cluster`` and ``--local-cluster`` exclude each other.
     """
-    from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root
+    from experiments.paths import DEFAULT_RESULTS_HELP, default_results_root
 
     if spec:
         parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")

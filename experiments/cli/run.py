@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from experiments.overrides import int_at_least, parse_assignments
-from experiments.single_run import RunInterrupted, RunRecord, execute, prepare, summary_rows
+
+if TYPE_CHECKING:  # the model and rich load only when the command runs
+    from rich.console import Console
+
+    from experiments.single_run import RunRecord
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def print_summary(record: RunRecord, console: Console) -> None:
     """The start-versus-end table of the main outputs."""
+    from rich.table import Table
+
+    from experiments.single_run import summary_rows
     from simulation import Params
 
     params = Params.resolve(record.manifest["params"], {})
@@ -51,6 +55,17 @@ def print_summary(record: RunRecord, console: Console) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run, save, summarise."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from experiments.single_run import RunInterrupted, execute, prepare
+
     prepared = prepare(parse_assignments(args.assignments), args.rng, args.out)
     console = Console(stderr=False)
     with Progress(TextColumn("steps"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+from experiments.paths import DEFAULT_RESULTS_HELP, default_results_root
 
-from experiments.errors import UsageError
-from experiments.spec import load_spec
-from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root, run_directory
-from experiments.summarize import SweepResults, load_results, point_summary, write_report
+if TYPE_CHECKING:  # pandas, rich and the summaries load only when the command runs
+    import pandas as pd
+    from rich.table import Table
+
+    from experiments.summarize import SweepResults
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +39,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Load, summarise, write, print."""
+    from rich.console import Console
+
+    from experiments.errors import UsageError
+    from experiments.spec import load_spec
+    from experiments.storage import run_directory
+    from experiments.summarize import load_results, point_summary, write_report
+
     run_dir = args.run
     if run_dir.is_file():
         run_dir = run_directory(load_spec(run_dir), args.results)
@@ -62,6 +69,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def summary_table(results: SweepResults, summary: pd.DataFrame) -> Table:
     """One row per point, one column per outcome: ``mean ± half-width of the 95 % CI``."""
+    from rich.table import Table
+
     step = int(results.frame["step"].max())
     reps = int(summary["n"].max())
     table = Table(title=f"{results.manifest['name']}: mean ± 95 % CI over {reps} replications "

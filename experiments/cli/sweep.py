@@ -4,39 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
-from experiments.errors import UsageError
 from experiments.overrides import int_at_least
-from experiments.spec import SweepSpec, load_spec
-from experiments.storage import (
-    CONSOLIDATED,
-    DEFAULT_RESULTS_HELP,
-    TASKS_DIR,
-    RunStore,
-    StorageError,
-    default_results_root,
-    run_directory,
-)
-from experiments.sweep import (
-    SweepStopped,
-    TaskResult,
-    build_tasks,
-    default_workers,
-    open_executor,
-    run_sweep,
-    stop_on_signals,
-    task_table,
-)
+from experiments.paths import DEFAULT_RESULTS_HELP, default_results_root
+
+if TYPE_CHECKING:  # the spec, storage, pandas and rich load only when the command runs
+    from rich.console import Console
+
+    from experiments.spec import SweepSpec
+    from experiments.storage import RunStore
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -64,6 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def print_plan(spec: SweepSpec, directory: Path, console: Console) -> None:
     """What a sweep of ``spec`` would run and where it would write."""
+    from experiments.storage import TASKS_DIR
+
     done = len(list((directory / TASKS_DIR).glob("task-*.parquet")))
     console.print(f"[bold]{spec.name}[/bold] ({spec.source}): {spec.description}")
     console.print(f"design: {spec.design}, {len(spec.points)} points x {spec.replications} "
@@ -77,6 +56,13 @@ def print_plan(spec: SweepSpec, directory: Path, console: Console) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Validate, open the run directory, run the unfinished tasks, report."""
+    from rich.console import Console
+
+    from experiments.errors import UsageError
+    from experiments.spec import load_spec
+    from experiments.storage import CONSOLIDATED, RunStore, StorageError, run_directory
+    from experiments.sweep import SweepStopped, build_tasks, default_workers, task_table
+
     console = Console(stderr=True, soft_wrap=True)
     spec = load_spec(args.spec)
     directory = run_directory(spec, args.results)
@@ -139,6 +125,17 @@ def execute(spec: SweepSpec, store: RunStore, already: int, console: Console, *,
     Raises:
         SweepStopped: Ctrl-C or SIGTERM; every finished task is saved.
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from experiments.sweep import TaskResult, open_executor, run_sweep, stop_on_signals
+
     failed = 0
     with stop_on_signals(), open_executor(workers, cluster, local_cluster) as (executor, label,
                                                                                 slots):

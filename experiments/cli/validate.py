@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="fewer replications and smaller populations (under a minute)")
     parser.add_argument("--case", action="append", dest="cases", metavar="NAME",
                         help="run only this case (repeatable): " + ", ".join(CASE_NAMES))
-    from experiments.storage import DEFAULT_RESULTS_HELP, default_results_root
+    from experiments.paths import DEFAULT_RESULTS_HELP, default_results_root
 
     parser.add_argument("--out", type=Path, default=default_results_root() / "validation",
                         metavar="DIR", help="directory for the table (default: validation/ "
