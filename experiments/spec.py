@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.errors import UsageError
+from experiments.paths import resolve_spec
 from simulation import Params
 from simulation.metrics import output_columns
 
@@ -147,6 +148,10 @@ def spec_hash(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+#: What a spec argument may be, for messages.
+SPEC_EXPECTED = "expected a TOML file or the name of a bundled spec (datarovers specs lists them)"
+
+
 def load_spec(path: str | Path) -> SweepSpec:
     """Read, parse and validate a spec file.
 
@@ -155,12 +160,12 @@ def load_spec(path: str | Path) -> SweepSpec:
             or a key, value, outcome or design point is invalid (the message names the file, the
             key and the reason).
     """
-    path = Path(path)
+    path = resolve_spec(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise UsageError(f"{path}: cannot read the spec ({reason}); expected a TOML file") from None
+        raise UsageError(f"{path}: cannot read the spec ({reason}); {SPEC_EXPECTED}") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -180,6 +185,9 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
         return UsageError(f"{source}: {key}: {reason}")
 
     for key in raw:
+        if key in ("sensitivity", "compare", "tipping"):
+            raise fail(f"[{key}]", f"this is a {key} spec; expected datarovers {key} SPEC to "
+                       "run it (a sweep spec has [grid] or [sample] instead)")
         if key not in SPEC_KEYS:
             raise fail(key, "unknown key" + _did_you_mean(key, SPEC_KEYS)
                        + f"; expected one of {', '.join(SPEC_KEYS)}")

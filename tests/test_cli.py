@@ -173,3 +173,37 @@ def test_help_loads_no_heavy_module(command):
                           capture_output=True, text=True, timeout=120)
     assert "usage: datarovers" in done.stdout
     assert "LOADED []" in done.stderr, done.stderr
+
+
+def test_bundled_specs_are_listed_and_usable_by_name(tmp_path, monkeypatch, capsys):
+    """``datarovers specs`` lists every bundled spec; a name (or the repository-relative path)
+    works from any folder, and a path that exists wins over a bundled name."""
+    from experiments.cli import main
+    from experiments.paths import BUNDLED_SPECS, resolve_spec
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["specs"]) == 0
+    out = capsys.readouterr().out
+    for file in BUNDLED_SPECS.glob("*.toml"):
+        assert out.count(f"\n{file.stem} ") + out.startswith(f"{file.stem} ") == 1
+    for given in ("incentives", "incentives.toml", "experiments/specs/incentives.toml"):
+        assert resolve_spec(given) == BUNDLED_SPECS / "incentives.toml"
+    (tmp_path / "incentives").write_text("")
+    assert resolve_spec("incentives") == Path("incentives")
+    assert main(["sweep", "compare.toml", "--dry-run", "--results", str(tmp_path)]) == 2
+    err = capsys.readouterr().err  # the bundled compare spec, found by name
+    assert f"{BUNDLED_SPECS / 'compare.toml'}: [compare]: this is a compare spec; expected " \
+           "datarovers compare SPEC" in err
+    assert main(["sweep", "discover", "--dry-run", "--results", str(tmp_path)]) == 0
+    assert "discover (" in capsys.readouterr().out
+
+
+def test_unknown_spec_name_says_what_is_expected(tmp_path, monkeypatch, capsys):
+    from experiments.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "no-such-spec"]) == 2
+    assert capsys.readouterr().err == (
+        "datarovers sweep: error: no-such-spec: cannot read the spec (No such file or "
+        "directory); expected a TOML file or the name of a bundled spec (datarovers specs "
+        "lists them)\n")

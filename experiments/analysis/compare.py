@@ -63,6 +63,7 @@ from experiments.analysis.evaluation import (
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.figures import style
+from experiments.paths import resolve_spec
 from experiments.spec import SweepSpec
 from experiments.sweep import Task, TaskResult, task_seeds
 from simulation import Params
@@ -130,7 +131,7 @@ class CompareSpec:
 
 def load_compare(path: str | Path) -> CompareSpec:
     """Read and validate a compare spec file (see the module docstring)."""
-    return parse_compare(read_spec_document(path), path)
+    return parse_compare(read_spec_document(path), resolve_spec(path))
 
 
 def parse_compare(raw: Mapping[str, Any], source: str | Path = "<spec>") -> CompareSpec:

@@ -23,7 +23,8 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UsageError
-from experiments.spec import SweepSpec, parse_spec
+from experiments.paths import resolve_spec
+from experiments.spec import SPEC_EXPECTED, SweepSpec, parse_spec
 from experiments.storage import CONSOLIDATED, RunStore, read_results, run_directory
 from experiments.sweep import (
     Task,
@@ -46,12 +47,12 @@ def read_spec_document(path: str | Path) -> dict[str, Any]:
     Raises:
         UsageError: The file is missing, unreadable or not valid TOML.
     """
-    path = Path(path)
+    path = resolve_spec(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise UsageError(f"{path}: cannot read the spec ({reason}); expected a TOML file") from None
+        raise UsageError(f"{path}: cannot read the spec ({reason}); {SPEC_EXPECTED}") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -72,6 +72,7 @@ from experiments.analysis.evaluation import (
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.figures import style
+from experiments.paths import resolve_spec
 from experiments.spec import SweepSpec
 from experiments.sweep import TaskResult
 from simulation import Params
@@ -151,7 +152,7 @@ def sample(method: str, salib_problem: Mapping[str, Any], n: int, *, seed: int,
 
 def load_sensitivity(path: str | Path) -> SensitivitySpec:
     """Read and validate a sensitivity spec file (see the module docstring)."""
-    return parse_sensitivity(read_spec_document(path), path)
+    return parse_sensitivity(read_spec_document(path), resolve_spec(path))
 
 
 def parse_sensitivity(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SensitivitySpec:

@@ -89,6 +89,7 @@ from experiments.analysis.evaluation import (
 )
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
+from experiments.paths import resolve_spec
 from experiments.spec import SweepSpec
 from experiments.sweep import Task, TaskResult, task_seeds
 from simulation import Params
@@ -188,7 +189,7 @@ class TippingSpec:
 
 def load_tipping(path: str | Path) -> TippingSpec:
     """Read and validate a tipping spec file (see the module docstring)."""
-    return parse_tipping(read_spec_document(path), path)
+    return parse_tipping(read_spec_document(path), resolve_spec(path))
 
 
 def parse_tipping(raw: Mapping[str, Any], source: str | Path = "<spec>") -> TippingSpec:

@@ -19,6 +19,7 @@ from experiments.cli import (
     paper,
     run,
     sensitivity,
+    specs,
     summarize,
     sweep,
     tipping,
@@ -28,8 +29,8 @@ from experiments.cli import (
 from experiments.errors import UsageError
 
 #: The subcommand modules, in the order ``--help`` lists them.
-COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, paper, viz,
-            validate]
+COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, paper, specs,
+            viz, validate]
 
 
 class OneLineParser(argparse.ArgumentParser):
