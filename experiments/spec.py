@@ -148,17 +148,19 @@ def spec_hash(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+#: The analysis tables a spec can hold instead of a design (one at a time; see
+#: :mod:`experiments.analysis.evaluation`).
+ANALYSIS_SECTIONS = ("sensitivity", "compare", "tipping")
 #: What a spec argument may be, for messages.
 SPEC_EXPECTED = "expected a TOML file or the name of a bundled spec (datarovers specs lists them)"
 
 
-def load_spec(path: str | Path) -> SweepSpec:
-    """Read, parse and validate a spec file.
+def read_spec_document(path: str | Path) -> dict[str, Any]:
+    """The parsed TOML of a spec file, or of the bundled spec ``path`` names.
 
     Raises:
-        UsageError: The file is missing, is not valid TOML (the message gives line and column),
-            or a key, value, outcome or design point is invalid (the message names the file, the
-            key and the reason).
+        UsageError: The file is missing, unreadable or not valid TOML (the message gives line
+            and column).
     """
     path = resolve_spec(path)
     try:
@@ -167,10 +169,19 @@ def load_spec(path: str | Path) -> SweepSpec:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         raise UsageError(f"{path}: cannot read the spec ({reason}); {SPEC_EXPECTED}") from None
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: invalid TOML: {err}") from None
-    return parse_spec(raw, path)
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """Read, parse and validate a spec file.
+
+    Raises:
+        UsageError: The file is missing, is not valid TOML, or a key, value, outcome or design
+            point is invalid (the message names the file, the key and the reason).
+    """
+    return parse_spec(read_spec_document(path), resolve_spec(path))
 
 
 def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSpec:
@@ -185,7 +196,7 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
         return UsageError(f"{source}: {key}: {reason}")
 
     for key in raw:
-        if key in ("sensitivity", "compare", "tipping"):
+        if key in ANALYSIS_SECTIONS:
             raise fail(f"[{key}]", f"this is a {key} spec; expected datarovers {key} SPEC to "
                        "run it (a sweep spec has [grid] or [sample] instead)")
         if key not in SPEC_KEYS:

@@ -45,6 +45,17 @@ CONSOLIDATED = "results.parquet"
 MANIFEST_INTERVAL = 2.0
 
 
+def _read_umask() -> int:
+    """The process's umask (read by setting and restoring it, once, at import)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: Permissions a new result file gets are 0o666 without these bits, as for ``open()``.
+UMASK = _read_umask()
+
+
 class StorageError(OSError):
     """A result could not be written (disk full, directory removed, permissions changed)."""
 
@@ -65,7 +76,7 @@ def atomic_write(path: Path, write: Any) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide results from the group
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp's 0600 would hide results from the group
         os.replace(tmp, path)
     except BaseException as err:
         if tmp is not None:
@@ -73,13 +84,6 @@ def atomic_write(path: Path, write: Any) -> None:
         if isinstance(err, OSError) and not isinstance(err, StorageError):
             raise StorageError(f"cannot write {path} ({err.strerror or err})") from err
         raise
-
-
-def _umask() -> int:
-    """The process's umask (read by setting and restoring it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def atomic_write_json(path: Path, content: Any) -> None:

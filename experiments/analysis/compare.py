@@ -56,7 +56,6 @@ from scipy import stats
 from experiments.analysis.evaluation import (
     evaluate,
     final_values,
-    read_spec_document,
     split_spec,
     with_design,
 )
@@ -64,7 +63,7 @@ from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.figures import style
 from experiments.paths import resolve_spec
-from experiments.spec import SweepSpec
+from experiments.spec import SweepSpec, read_spec_document
 from experiments.sweep import Task, TaskResult, task_seeds
 from simulation import Params
 

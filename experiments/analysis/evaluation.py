@@ -15,7 +15,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import dataclasses
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UsageError
-from experiments.paths import resolve_spec
-from experiments.spec import SPEC_EXPECTED, SweepSpec, parse_spec
+from experiments.spec import ANALYSIS_SECTIONS, SweepSpec, parse_spec
 from experiments.storage import CONSOLIDATED, RunStore, read_results, run_directory
 from experiments.sweep import (
     Task,
@@ -36,27 +34,6 @@ from experiments.sweep import (
     task_table,
 )
 from simulation import Params
-
-#: The analysis tables a spec can hold (one at a time).
-ANALYSIS_SECTIONS = ("sensitivity", "compare", "tipping")
-
-
-def read_spec_document(path: str | Path) -> dict[str, Any]:
-    """The parsed TOML of a spec file.
-
-    Raises:
-        UsageError: The file is missing, unreadable or not valid TOML.
-    """
-    path = resolve_spec(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise UsageError(f"{path}: cannot read the spec ({reason}); {SPEC_EXPECTED}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: invalid TOML: {err}") from None
 
 
 def split_spec(raw: Mapping[str, Any], section: str, expected: str, source: str | Path

@@ -65,7 +65,6 @@ from experiments.analysis.evaluation import (
     evaluate,
     final_values,
     numeric_kind,
-    read_spec_document,
     split_spec,
     with_design,
 )
@@ -73,7 +72,7 @@ from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.figures import style
 from experiments.paths import resolve_spec
-from experiments.spec import SweepSpec
+from experiments.spec import SweepSpec, read_spec_document
 from experiments.sweep import TaskResult
 from simulation import Params
 

@@ -83,14 +83,13 @@ from experiments.analysis.evaluation import (
     check_keys,
     evaluate,
     numeric_kind,
-    read_spec_document,
     split_spec,
     with_design,
 )
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.paths import resolve_spec
-from experiments.spec import SweepSpec
+from experiments.spec import SweepSpec, read_spec_document
 from experiments.sweep import Task, TaskResult, task_seeds
 from simulation import Params
 

@@ -1,4 +1,4 @@
-"""Executor flags and the run, shared by ``sensitivity``, ``compare``, ``tipping`` and ``paper``.
+"""Executor flags, shared with ``sweep``, and the run of the analyses and ``paper``.
 
 Not a command itself: the analyses run their model evaluations the way ``datarovers sweep``
 does (process pool or Dask, a progress bar, Ctrl-C saves what is finished).

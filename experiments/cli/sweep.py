@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from experiments.overrides import int_at_least
-from experiments.paths import DEFAULT_RESULTS_HELP, default_results_root
+from experiments.cli._analysis import add_run_arguments
+from experiments.paths import default_results_root
 
 if TYPE_CHECKING:  # the spec, storage, pandas and rich load only when the command runs
     from rich.console import Console
@@ -23,19 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run every (design point, replication) task of a spec and write one Parquet "
                     "file per task under RESULTS/<name>/<spec hash>/. Running the same spec "
                     "again resumes: finished tasks are skipped. See docs/experiments.md.")
-    parser.add_argument("spec", type=Path, metavar="SPEC", help="the spec file (TOML)")
-    parser.add_argument("--workers", type=int_at_least(1), default=None, metavar="N",
-                        help="worker processes (default: every CPU this process may use)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--cluster", metavar="ADDRESS", default=None,
-                       help="run on a running dask.distributed scheduler, e.g. "
-                            "tcp://10.0.0.5:8786")
-    where.add_argument("--local-cluster", action="store_true",
-                       help="start a Dask LocalCluster on this machine (tries the cluster path)")
+    add_run_arguments(parser)
     parser.add_argument("--dry-run", action="store_true",
                         help="validate the spec and show the plan without running anything")
-    parser.add_argument("--results", type=Path, default=default_results_root(), metavar="DIR",
-                        help=f"results root (default {DEFAULT_RESULTS_HELP})")
     parser.set_defaults(handler=handle)
 
 

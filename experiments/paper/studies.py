@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.errors import UsageError
-
 SPEC_DIR = Path(__file__).with_name("specs")
 #: The command that runs a study of each kind on its own.
 COMMANDS = {"sweep": "datarovers sweep", "compare": "datarovers compare",
@@ -136,23 +134,14 @@ def run_study(study: Study, raw: Mapping[str, Any], spec_path: Path, results_roo
     Raises:
         UsageError: The spec is invalid or some model runs failed.
     """
-    runners: dict[str, Callable[[], Path]] = {
-        "sweep": lambda: _sweep(raw, spec_path, results_root, run),
-        "compare": lambda: _compare(raw, spec_path, results_root, run),
-        "sensitivity": lambda: _sensitivity(raw, spec_path, results_root, run),
-        "tipping": lambda: _tipping(raw, spec_path, results_root, run),
-    }
-    if study.kind not in runners:
-        raise UsageError(f"study {study.name!r}: kind {study.kind!r}; expected one of "
-                         + ", ".join(runners))
-    return runners[study.kind]()
+    return RUNNERS[study.kind](raw, spec_path, results_root, run)
 
 
 def _sweep(raw: Mapping[str, Any], path: Path, root: Path, run: dict[str, Any]) -> Path:
     from experiments.analysis.evaluation import evaluate
     from experiments.spec import parse_spec
 
-    _, directory = evaluate(parse_spec(raw, path), root, run.pop("executor", None), **run)
+    _, directory = evaluate(parse_spec(raw, path), root, **run)
     return directory
 
 
@@ -184,3 +173,8 @@ def _tipping(raw: Mapping[str, Any], path: Path, root: Path, run: dict[str, Any]
     result = run_tipping(parse_tipping(raw, path), root, **run)
     write_tipping(result)
     return result.directory
+
+
+#: How a study of each kind runs (the keys are those of :data:`COMMANDS`).
+RUNNERS: dict[str, Callable[[Mapping[str, Any], Path, Path, dict[str, Any]], Path]] = {
+    "sweep": _sweep, "compare": _compare, "sensitivity": _sensitivity, "tipping": _tipping}

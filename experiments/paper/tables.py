@@ -6,7 +6,8 @@ Each table function takes the run directories (``{study name: run directory}``) 
 rules; load ``booktabs`` in the preamble).
 
 The cascade table also holds the data of the cascade-window figure. For the share p = k/n of
-n runs whose final cascade exceeds :data:`GLOBAL_SHARE` of the population, the 95 % interval
+n runs whose final cascade exceeds the validation's global share
+(:data:`experiments.validation.cases.WATTS_GLOBAL_SHARE`) of the population, the 95 % interval
 is Wilson's score interval (Wilson 1927), which stays inside [0, 1] and is not degenerate at
 k = 0 or k = n. Theory is Watts's (2002) branching-process probability of a global cascade,
 :func:`experiments.validation.theory.watts_cascade_probability`, for N -> infinity and for the
@@ -34,8 +35,6 @@ from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.paper.studies import Product
 
-#: A run's cascade is global when its final size exceeds this share (as in the validation).
-GLOBAL_SHARE = 0.05
 CONFIDENCE = 0.95
 
 
@@ -59,12 +58,12 @@ def read_json(path: Path) -> dict[str, Any]:
 
 
 def arm_labels(run_dir: Path) -> dict[str, str]:
-    """Policy name -> label, from a compare run's manifest (its spec document)."""
-    spec = read_json(Path(run_dir) / "manifest.json")["spec"]
-    compare = spec.get("compare", {})
-    arms = [compare.get("baseline", {"name": "baseline"}), *compare.get("policies", [])]
-    return {arm.get("name", "baseline"): arm.get("label", arm.get("name", "baseline"))
-            for arm in arms}
+    """Arm name -> label in arm order (baseline first), from a compare run's manifest."""
+    from experiments.analysis.compare import parse_compare
+
+    manifest = read_json(Path(run_dir) / "manifest.json")
+    spec = parse_compare(manifest["spec"], manifest.get("spec_file", run_dir))
+    return {arm.name: arm.label for arm in spec.arms}
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -79,6 +78,7 @@ def cascade_window(run_dir: Path) -> tuple[pd.DataFrame, float, int]:
 
     from experiments.summarize import load_results
     from experiments.validation import theory
+    from experiments.validation.cases import WATTS_GLOBAL_SHARE
 
     results = load_results(run_dir)
     fixed = results.manifest["spec"]["fixed"]
@@ -88,7 +88,7 @@ def cascade_window(run_dir: Path) -> tuple[pd.DataFrame, float, int]:
     rows = []
     for z, runs in last.groupby("mean_degree", sort=True):
         sizes = runs["cascade_size"].to_numpy()
-        k, n = int((sizes > GLOBAL_SHARE).sum()), len(sizes)
+        k, n = int((sizes > WATTS_GLOBAL_SHARE).sum()), len(sizes)
         ci = stats.binomtest(k, n).proportion_ci(CONFIDENCE, method="wilson")
         rows.append({"mean_degree": float(z), "runs": n, "global_cascades": k,
                      "share": k / n, "ci_low": ci.low, "ci_high": ci.high,
@@ -125,8 +125,8 @@ def sobol_indices(directories: Mapping[str, Path]) -> pd.DataFrame:
                              values=["value", "ci_low", "ci_high"], aggfunc="first")
     distinct = table.pivot_table(index=["outcome", "parameter"], columns="index",
                                  values="distinguishable", aggfunc="first")
-    wide = wide.sort_values([("value", "ST")], ascending=False).sort_index(
-        level="outcome", sort_remaining=False)
+    # outcomes alphabetically, parameters by ST from largest within each
+    wide = wide.loc[sorted(wide.index, key=lambda key: (key[0], -wide.loc[key, ("value", "ST")]))]
     out = pd.DataFrame({
         "Outcome": [label(o) for o, _ in wide.index],
         "Parameter": [label(p) for _, p in wide.index],
@@ -181,7 +181,7 @@ def tipping_summary(directories: Mapping[str, Path]) -> pd.DataFrame:
 def _yes_no(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    return "yes" if bool(value) and str(value) != "False" else "no"
+    return "yes" if value else "no"
 
 
 TABLES: tuple[Product, ...] = (
