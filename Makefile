@@ -5,7 +5,7 @@
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup clean
+.PHONY: run test setup chromium clean
 
 # The default experiment: a sweep (resumes if interrupted), then its summary and figures
 # under results/incentives/<spec hash>/.
@@ -15,8 +15,28 @@ run: $(STAMP)
 	$(VENV)/bin/datarovers sweep $(SPEC)
 	$(VENV)/bin/datarovers summarize $(SPEC)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup
+
+# The suite's browser tests (Playwright) and static figure export (kaleido) drive Debian's
+# Chromium, never a download: installed with apt-get when missing (as root or with sudo),
+# otherwise one line saying what to install.
+CHROMIUM := /usr/bin/chromium
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	  else echo "error: the tests need Debian's Chromium at $(CHROMIUM); install it with 'apt-get install chromium' as root, then run make test again" >&2; exit 2; fi; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "error: the tests need Chromium at $(CHROMIUM) and this machine has no apt-get; install your system's chromium package there" >&2; exit 2; fi; \
+	  echo "Installing Debian's chromium (needed by the browser and figure-export tests)"; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	    { echo "error: apt-get could not install chromium; install it by hand ('apt-get install chromium') and run make test again" >&2; exit 2; }; \
+	  if [ ! -x $(CHROMIUM) ]; then \
+	    echo "error: apt-get installed chromium but $(CHROMIUM) is still missing; install Debian's chromium package" >&2; exit 2; fi; \
+	fi
 
 setup: $(STAMP)
 

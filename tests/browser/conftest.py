@@ -11,7 +11,7 @@ def chromium_ready() -> None:
     """Skip when Chromium is missing, except in CI (CI=true), where that is a failure."""
     if not CHROMIUM.exists():
         message = (f"{CHROMIUM} not found: install Debian's chromium "
-                   "(apt-get install -y chromium; .ci/run does it)")
+                   "(apt-get install -y chromium; make test does it)")
         if on_ci():
             pytest.fail(message)
         pytest.skip(message)
