@@ -35,7 +35,7 @@ from experiments.paths import (  # noqa: F401  (re-exported: the results root li
     RESULTS_ENV,
     default_results_root,
 )
-from experiments.provenance import environment, git_state, now
+from experiments.provenance import code_identity, code_state, describe_code, environment, now
 from experiments.spec import SweepSpec
 
 MANIFEST = "manifest.json"
@@ -209,29 +209,27 @@ class RunStore:
         self.save_manifest()
 
     def code_changed(self) -> bool:
-        """Whether the previous session ran other code (another commit or a dirty tree)."""
+        """Whether the previous session ran other code (another commit or installed files, or
+        a dirty tree).
+        """
         sessions = self.manifest["sessions"]
         if len(sessions) < 2:
             return False
-        before, current = sessions[-2]["git"], sessions[-1]["git"]
-        return before["commit"] != current["commit"] or bool(current["dirty"]) or bool(
-            before["dirty"])
+        before, current = (_session_code(session) for session in sessions[-2:])
+        return (code_identity(before) != code_identity(current) or bool(current.get("dirty"))
+                or bool(before.get("dirty")))
 
     def code_now_differs(self) -> str | None:
         """If the code now differs from that of the last session, a sentence saying how."""
         sessions = self.manifest["sessions"]
         if not sessions:
             return None
-        before, current = sessions[-1]["git"], git_state()
-        if before["commit"] == current["commit"] and not before["dirty"] and not current["dirty"]:
+        before, current = _session_code(sessions[-1]), code_state()
+        if code_identity(before) == code_identity(current) and not before.get("dirty") \
+                and not current.get("dirty"):
             return None
-
-        def describe(state: dict[str, Any]) -> str:
-            commit = (state["commit"] or "unknown")[:10]
-            return commit + (" with uncommitted changes" if state["dirty"] else "")
-
-        return (f"these results were computed with commit {describe(before)}; the code is now "
-                f"at {describe(current)}")
+        return (f"these results were computed with {describe_code(before)}; the code is now "
+                f"{describe_code(current)}")
 
     def record(self, index: int, frame: pd.DataFrame | None, error: str | None,
                seconds: float) -> None:
@@ -278,6 +276,11 @@ class RunStore:
         target = self.directory / CONSOLIDATED
         atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False))
         return target
+
+
+def _session_code(session: dict[str, Any]) -> dict[str, Any]:
+    """The code a manifest session ran: its ``code`` entry (manifests before it: ``git``)."""
+    return session.get("code") or session.get("git") or {}
 
 
 def read_tasks(tasks_dir: Path) -> pd.DataFrame:

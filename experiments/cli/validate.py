@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from experiments.errors import UsageError
-from experiments.provenance import git_state, now
+from experiments.provenance import code_state, describe_code, now
 from experiments.validation import CASE_NAMES, code_version
 
 if TYPE_CHECKING:  # the cases, numpy and rich are imported only when the command runs
@@ -82,9 +82,9 @@ def handle(args: argparse.Namespace) -> int:
                        progress=lambda name: err.print(f"validating {name} ...", style="dim"))
     elapsed = time.perf_counter() - started
     mode = "quick" if args.quick else "full"
-    git = git_state()
+    code = code_state()
     header = {"mode": mode, "cases": ", ".join(names), "finished": now(),
-              "git commit": f"{git['commit']}{' (dirty)' if git['dirty'] else ''}",
+              "code": describe_code(code),
               "validation code": code_version(),
               "wall time": f"{elapsed:.0f} s"}
     try:

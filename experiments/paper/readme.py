@@ -35,13 +35,12 @@ def write_readme(paper: Path, quick: bool, studies: Mapping[str, Any],
         figures: ``{figure name: {format: path}}`` as written.
         tables: ``{table name: {format: path}}`` as written.
     """
-    from experiments.provenance import git_state, now, package_versions
+    from experiments.provenance import code_state, describe_code, now
     from experiments.storage import atomic_write
 
     command = "datarovers paper" + (" --quick" if quick else "")
-    commit = git_state().get("commit")
-    version = f"datarovers {package_versions().get('datarovers')}" + (
-        f", commit {commit[:12]}" if commit else "")
+    code = code_state()
+    version = f"datarovers {code['version']}, {describe_code(code)}"
     lines = [
         "# The paper's figures and tables" + (" (quick set)" if quick else ""),
         "",

@@ -61,3 +61,36 @@ def test_provenance_names_no_commit_outside_the_packages_own_checkout(tmp_path):
     # an installed package inside another repository has no commit of its own
     assert git_state(project / "venv" / "site-packages") == {"commit": None, "dirty": None}
     assert git_state(tmp_path / "nowhere") == {"commit": None, "dirty": None}
+
+
+def test_an_installed_copy_is_identified_by_version_and_file_hash(tmp_path):
+    import shutil
+
+    from experiments.provenance import REPO_ROOT, code_files_hash, code_state
+
+    installed = tmp_path / "site-packages"
+    for package in ("simulation", "experiments"):
+        shutil.copytree(REPO_ROOT / package, installed / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    (installed / "simulation" / "__pycache__").mkdir(exist_ok=True)
+    (installed / "simulation" / "__pycache__" / "x.pyc").write_bytes(b"cache")  # not code
+    state = code_state(installed)
+    assert state["source"] == "installed" and state["commit"] is None
+    assert state["version"] and "not the top of a git work tree" in state["commit_missing"]
+    # the same files as the checkout: the same hash; an edited file: another
+    assert state["files"] == code_files_hash(REPO_ROOT) == state["identity"]
+    code_files_hash.cache_clear()
+    (installed / "simulation" / "params.py").write_text("# edited\n", encoding="utf-8")
+    assert code_files_hash(installed) != code_files_hash(REPO_ROOT)
+    code_files_hash.cache_clear()
+
+
+def test_a_checkout_is_identified_by_its_commit():
+    from experiments.provenance import REPO_ROOT, code_state
+
+    state = code_state(REPO_ROOT)
+    if (REPO_ROOT / ".git").exists():
+        assert state["source"] == "git checkout" and len(state["commit"]) == 40
+        assert state["identity"].startswith(state["commit"])
+    else:  # an installed copy of the tests
+        assert state["source"] == "installed" and state["files"].startswith("sha256:")

@@ -194,14 +194,29 @@ def test_sessions_on_different_code_are_flagged(tiny_spec, tmp_path, monkeypatch
     store = RunStore(run_directory(spec, tmp_path), spec, task_table(build_tasks(spec)))
     commits = iter(["aaa", "aaa", "bbb"])
     monkeypatch.setattr(storage, "environment",
-                        lambda: {"git": {"commit": next(commits), "dirty": False}})
+                        lambda: {"code": {"commit": next(commits), "dirty": False}})
     store.begin_session("test", 1)
     assert not store.code_changed()  # a first session has nothing to differ from
     store.begin_session("test", 1)
     assert not store.code_changed()  # same clean commit
     store.begin_session("test", 1)
     assert store.code_changed()
-    assert [s["git"]["commit"] for s in store.manifest["sessions"]] == ["aaa", "aaa", "bbb"]
+    assert [s["code"]["commit"] for s in store.manifest["sessions"]] == ["aaa", "aaa", "bbb"]
+
+
+def test_sessions_on_other_installed_files_are_flagged(tiny_spec, tmp_path, monkeypatch):
+    import experiments.storage as storage
+
+    spec = load_spec(tiny_spec)
+    store = RunStore(run_directory(spec, tmp_path), spec, task_table(build_tasks(spec)))
+    files = iter(["sha256:1", "sha256:1", "sha256:2"])
+    monkeypatch.setattr(storage, "environment", lambda: {"code": {
+        "source": "installed", "commit": None, "dirty": None, "files": next(files)}})
+    store.begin_session("test", 1)
+    store.begin_session("test", 1)
+    assert not store.code_changed()  # the same installed files
+    store.begin_session("test", 1)
+    assert store.code_changed()
 
 
 def test_finished_results_from_other_code_are_pointed_out(tiny_spec, tmp_path, monkeypatch):
@@ -211,11 +226,16 @@ def test_finished_results_from_other_code_are_pointed_out(tiny_spec, tmp_path, m
     store = RunStore(run_directory(spec, tmp_path), spec, task_table(build_tasks(spec)))
     assert store.code_now_differs() is None  # never run
     monkeypatch.setattr(storage, "environment",
-                        lambda: {"git": {"commit": "a" * 40, "dirty": False}})
+                        lambda: {"code": {"commit": "a" * 40, "dirty": False}})
     store.begin_session("test", 1)
-    monkeypatch.setattr(storage, "git_state", lambda: {"commit": "a" * 40, "dirty": False})
+    monkeypatch.setattr(storage, "code_state", lambda: {"commit": "a" * 40, "dirty": False})
     assert store.code_now_differs() is None
-    monkeypatch.setattr(storage, "git_state", lambda: {"commit": "b" * 40, "dirty": True})
+    monkeypatch.setattr(storage, "code_state", lambda: {"commit": "b" * 40, "dirty": True})
     assert store.code_now_differs() == (
-        "these results were computed with commit aaaaaaaaaa; the code is now at bbbbbbbbbb "
+        "these results were computed with commit aaaaaaaaaa; the code is now commit bbbbbbbbbb "
         "with uncommitted changes")
+    monkeypatch.setattr(storage, "code_state", lambda: {
+        "commit": None, "files": "sha256:00ff", "version": "0.1.0"})
+    assert store.code_now_differs() == (
+        "these results were computed with commit aaaaaaaaaa; the code is now datarovers "
+        "0.1.0 installed, files sha256:00ff")
