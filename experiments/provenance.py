@@ -96,8 +96,10 @@ def code_state(root: Path = REPO_ROOT) -> dict[str, Any]:
 
 
 def code_identity(state: dict[str, Any]) -> str:
-    """One string per version of the code: the commit (``+dirty`` when there were uncommitted
-    changes), else the installed files' hash, else ``"unknown"``.
+    """One string per version of the code.
+
+    The commit (``+dirty`` when there were uncommitted changes), else the installed files'
+    hash, else ``"unknown"``.
     """
     if state.get("commit"):
         return state["commit"] + ("+dirty" if state.get("dirty") else "")
@@ -105,8 +107,10 @@ def code_identity(state: dict[str, Any]) -> str:
 
 
 def describe_code(state: dict[str, Any]) -> str:
-    """The code in a few words: ``"commit 1a2b3c4d5e (uncommitted changes)"`` or
-    ``"datarovers 0.1.0 installed, files sha256:..."``.
+    """The code in a few words.
+
+    ``"commit 1a2b3c4d5e with uncommitted changes"`` or ``"datarovers 0.1.0 installed, files
+    sha256:..."``.
     """
     if state.get("commit"):
         return f"commit {state['commit'][:10]}" + (

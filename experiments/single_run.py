@@ -4,7 +4,7 @@ Layout of a run directory::
 
     results/runs/<time>-seed<seed>/
         timeseries.parquet   one row per step (t = 0 .. steps), the columns of OUTPUTS
-        manifest.json        parameters, seed, steps, status, timing, versions, code (commit or installed files)
+        manifest.json        parameters, seed, steps, status, timing, versions, code
 
 A run directory is never overwritten. The data are written to a temporary directory that is
 renamed into place, so a directory that exists is complete; a run stopped with Ctrl-C keeps the

@@ -209,9 +209,7 @@ class RunStore:
         self.save_manifest()
 
     def code_changed(self) -> bool:
-        """Whether the previous session ran other code (another commit or installed files, or
-        a dirty tree).
-        """
+        """Whether the previous session ran other code (commit, installed files, dirty tree)."""
         sessions = self.manifest["sessions"]
         if len(sessions) < 2:
             return False

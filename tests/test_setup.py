@@ -30,7 +30,7 @@ def test_setup_without_a_suitable_python_fails_with_a_clear_message(tmp_path):
 
 
 def _fake_tools(tmp_path: Path, uid: int, tools: dict[str, str]) -> dict[str, str]:
-    """A PATH with make, sh and chmod, an ``id`` that answers ``uid``, and the given fake scripts."""
+    """A PATH with make, sh and chmod, an ``id`` answering ``uid``, and the fake scripts given."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("make", "sh", "chmod"):

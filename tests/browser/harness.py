@@ -1,7 +1,7 @@
 """Start the app server and a headless Chromium: shared by the browser tests and benchmarks/viz.py.
 
-The browser is Debian's Chromium (``/usr/bin/chromium``, installed by ``make test`` when missing), driven by
-Playwright; ``playwright install`` is never needed.
+The browser is Debian's Chromium (``/usr/bin/chromium``, installed by ``make test`` when
+missing), driven by Playwright; ``playwright install`` is never needed.
 """
 
 from __future__ import annotations
