@@ -39,6 +39,9 @@ MAX_PANELS = 6
 #: Legend entries at most; beyond, lines are told apart by colour and hover text.
 MAX_LEGEND = 12
 CONFIDENCE = 0.95
+#: What ``datarovers summarize`` takes, for its error messages.
+EXPECTED_RUN_DIR = ("a run directory of datarovers sweep (results/<name>/<spec hash>) or of "
+                    "datarovers run (results/runs/<time>-seed<seed>)")
 
 
 @dataclass
@@ -84,18 +87,16 @@ def load_results(run_dir: str | Path) -> SweepResults:
     """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise UsageError(f"{run_dir}: no such directory; expected a run directory written by "
-                         "datarovers sweep (results/<name>/<spec hash>)")
+        raise UsageError(f"{run_dir}: no such directory; expected {EXPECTED_RUN_DIR}")
     try:
         manifest = json.loads((run_dir / MANIFEST).read_text())
     except FileNotFoundError:
-        raise UsageError(f"{run_dir}: no {MANIFEST}; expected a run directory written by "
-                         "datarovers sweep (results/<name>/<spec hash>)") from None
+        raise UsageError(f"{run_dir}: no {MANIFEST}; expected {EXPECTED_RUN_DIR}") from None
     except (OSError, ValueError) as err:
         raise UsageError(f"{run_dir / MANIFEST}: unreadable ({err})") from None
     if manifest.get("kind") != "datarovers sweep":
-        raise UsageError(f"{run_dir}: not a sweep run directory (kind "
-                         f"{manifest.get('kind')!r}); expected one written by datarovers sweep")
+        raise UsageError(f"{run_dir}: not a run directory of a sweep or a single run (kind "
+                         f"{manifest.get('kind')!r}); expected {EXPECTED_RUN_DIR}")
     return SweepResults(run_dir, read_results(run_dir), manifest)
 
 

@@ -32,8 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def print_summary(record: RunRecord, console: Console) -> None:
-    """The start-versus-end table of the main outputs."""
+def print_summary(record: RunRecord, console: Console, written: bool = True) -> None:
+    """The start-versus-end table of the main outputs (and where the run was ``written``)."""
     from rich.table import Table
 
     from experiments.single_run import summary_rows
@@ -50,7 +50,8 @@ def print_summary(record: RunRecord, console: Console) -> None:
         fmt = "{:.1f}" if name.endswith("score") and "gini" not in name else "{:.3f}"
         table.add_row(name, fmt.format(first), fmt.format(last))
     console.print(table)
-    console.print(f"written to {record.directory}")
+    if written:
+        console.print(f"written to {record.directory}")
 
 
 def handle(args: argparse.Namespace) -> int:

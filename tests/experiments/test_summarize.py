@@ -113,7 +113,8 @@ def test_summarize_accepts_the_spec_file(tiny_run, capsys):
 
 def test_summarize_of_a_directory_that_is_no_run_is_a_usage_error(tmp_path, capsys):
     assert main(["summarize", str(tmp_path)]) == 2
-    assert "no manifest.json; expected a run directory" in capsys.readouterr().err
+    assert "no manifest.json; expected a run directory of datarovers sweep" in \
+        capsys.readouterr().err
     with pytest.raises(UsageError, match=r"no manifest\.json"):
         load_results(tmp_path)
 
@@ -149,4 +150,5 @@ def test_summarize_of_a_missing_directory_says_so_in_one_line(tmp_path, capsys):
     assert main(["summarize", str(missing)]) == 2
     err = capsys.readouterr().err
     assert err == (f"datarovers summarize: error: {missing}: no such directory; expected a run "
-                   "directory written by datarovers sweep (results/<name>/<spec hash>)\n")
+                   "directory of datarovers sweep (results/<name>/<spec hash>) or of datarovers "
+                   "run (results/runs/<time>-seed<seed>)\n")
