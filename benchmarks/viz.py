@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
 
     warmup = 2
     results: dict[str, dict[str, float]] = {}
-    with app_server(log=ARTIFACTS / "viz-benchmark-server.log") as url, \
+    with app_server(log=ARTIFACTS / "viz-benchmark-server.log") as server, \
             sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1500, "height": 1320})
-        page.goto(url, timeout=120_000)
+        page.goto(server.url, timeout=120_000)
         wait_for_revision(page, 0, PLOTS, timeout=120_000)
         for n in SIZES:
             reset_s = set_population(page, n)

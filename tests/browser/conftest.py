@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from harness import ARTIFACTS, CHROMIUM, app_server, launch_chromium, on_ci
 
@@ -18,10 +20,18 @@ def chromium_ready() -> None:
 
 
 @pytest.fixture(scope="module")
-def server_url(chromium_ready):
-    """Base URL of a ``datarovers viz`` server on a free localhost port (stopped afterwards)."""
-    with app_server(log=ARTIFACTS / "browser" / "server.log") as url:
-        yield url
+def app(chromium_ready):
+    """A ``datarovers viz`` server on a free localhost port for the module (stopped afterwards):
+    an :class:`harness.AppServer` with its URL, process and log.
+    """
+    with app_server(log=ARTIFACTS / "browser" / f"server-{os.getpid()}.log") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def server_url(app):
+    """Base URL of the module's app server."""
+    return app.url
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,9 +30,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass
+class AppServer:
+    """A running ``datarovers viz``: its base URL, its process and its log file."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far, from ``/proc``."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def log_text(self) -> str:
+        """What the server has logged so far."""
+        return self.log.read_text(errors="replace")
+
+
 @contextmanager
 def app_server(timeout: float = 120.0, log: Path | None = None):
-    """Run ``datarovers viz`` on a free localhost port; yield its base URL; stop it after.
+    """Run ``datarovers viz`` on a free localhost port; yield its :class:`AppServer`; stop it.
 
     Raises:
         RuntimeError: The server exited or did not answer within ``timeout`` seconds (its log
@@ -61,7 +80,7 @@ def app_server(timeout: float = 120.0, log: Path | None = None):
                 raise RuntimeError(f"app server not answering at {url} after {timeout:.0f} s:\n"
                                    + log.read_text())
             time.sleep(0.25)
-        yield url
+        yield AppServer(url, server, log)
     finally:
         server.terminate()
         try:
