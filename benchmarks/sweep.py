@@ -14,10 +14,16 @@ process.
   LocalCluster (submit, pickle, return), and the driver's cost of writing one task's Parquet.
 * Memory: the driver's peak resident memory for sweeps of growing task counts, each in a fresh
   process (its own ``ru_maxrss``); results stream to disk, so it should stay flat.
+* The default experiment's overhead: the wall time of ``datarovers sweep incentives`` as a user
+  runs it (a fresh process: interpreter, imports, pool, every task, the consolidated dataset),
+  against the same 300 tasks run back to back in one warm process, divided by the workers:
+  overhead ratio = T(command) / (T(in-process) / W). Target (issue 13): at most 1.2. The two
+  alternate ``--repeats`` times and the best of each is kept.
 
 Prints a table; the last line is one JSON object. Run::
 
     .venv/bin/python benchmarks/sweep.py [--workers W] [--quick] [--repeats R]
+    .venv/bin/python benchmarks/sweep.py --only-default [--repeats R]   # just the last part
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.spec import parse_spec
+from experiments.paths import resolve_spec
+from experiments.spec import load_spec, parse_spec
 from experiments.storage import RunStore
 from experiments.sweep import (
     TaskRunner,
@@ -178,6 +185,55 @@ def overhead(n_tasks: int) -> dict:
             "parquet_write_ms": round(1000 * write_s, 2)}
 
 
+#: The default experiment (``make run``), by its bundled name.
+DEFAULT_SPEC = "incentives"
+#: The target of the overhead ratio (issue 13).
+OVERHEAD_TARGET = 1.2
+
+
+def default_experiment(workers: int, repeats: int) -> dict:
+    """Overhead ratio of ``datarovers sweep incentives`` (see the module); best of ``repeats``."""
+    spec_path = resolve_spec(DEFAULT_SPEC)
+    spec = load_spec(spec_path)
+    tasks = build_tasks(spec)
+    runner = TaskRunner.from_spec(spec)
+    runner(tasks[0])  # warm: imports and compiled kernels loaded, as in a warmed worker
+    in_process, command, others = [], [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for task in tasks:
+            runner(task)
+        in_process.append(time.perf_counter() - start)
+        with tempfile.TemporaryDirectory() as tmp:
+            all_before = busy_ticks()
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "experiments.cli", "sweep", str(spec_path),
+                            "--results", tmp, "--workers", str(workers)],
+                           check=True, capture_output=True)
+            wall = time.perf_counter() - start
+            command.append(wall)
+            others.append((busy_ticks() - all_before) / os.sysconf("SC_CLK_TCK") / wall)
+    best_in, best_command = min(in_process), min(command)
+    return {"spec": DEFAULT_SPEC, "tasks": len(tasks), "workers": workers,
+            "in_process_s": round(best_in, 2), "task_ms": round(1000 * best_in / len(tasks), 1),
+            "command_s": round(best_command, 2),
+            "ratio": round(best_command / (best_in / workers), 3), "target": OVERHEAD_TARGET,
+            "in_process_runs_s": [round(t, 2) for t in in_process],
+            "command_runs_s": [round(t, 2) for t in command],
+            # every process's CPU during the command, in cores (ours use up to W + 1)
+            "busy_cores_during_command": [round(c, 2) for c in others]}
+
+
+def print_default(row: dict) -> None:
+    """The overhead ratio line of :func:`default_experiment`."""
+    met = "met" if row["ratio"] <= row["target"] else "NOT met"
+    print(f"default experiment ({row['spec']}, {row['tasks']} tasks, {row['workers']} workers): "
+          f"datarovers sweep {row['command_s']:.2f} s, in-process {row['in_process_s']:.2f} s "
+          f"({row['task_ms']} ms/task); overhead ratio {row['ratio']:.3f} <= {row['target']} "
+          f"({met}); runs: command {row['command_runs_s']}, in-process "
+          f"{row['in_process_runs_s']}")
+
+
 def memory_child(n_tasks: int, workers: int) -> None:
     """In a fresh process: a sweep of ``n_tasks`` tiny tasks; print the driver's peak RSS."""
     spec = make_spec(2, n_tasks, n_citizens=50)
@@ -206,10 +262,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer tasks (a rough look)")
     parser.add_argument("--repeats", type=int, default=2,
                         help="timings per configuration; the best is kept (default 2)")
+    parser.add_argument("--only-default", action="store_true",
+                        help="only the default experiment's overhead ratio")
     parser.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child is not None:
         memory_child(args.memory_child, args.workers)
+        return
+    if args.only_default:
+        row = default_experiment(args.workers, max(args.repeats, 1))
+        print_default(row)
+        print(json.dumps({"default_experiment": row}))
         return
     w = args.workers
     load_before = os.getloadavg()[0]
@@ -218,6 +281,7 @@ def main() -> None:
     short_tasks = efficiency(0.1, 20 * w * scale, w, args.repeats)
     costs = overhead(100 * scale)
     mem = memory([100, 400, 1600] if not args.quick else [50, 200], w)
+    default = default_experiment(w, args.repeats)
 
     print(f"parallel efficiency on {w} workers (warm pool; with pool start-up in brackets)")
     print(f"{'task':>8} {'tasks':>6} {'T(1) s':>8} {'T(W) s':>8} {'E':>7} {'E+start':>8} "
@@ -236,11 +300,13 @@ def main() -> None:
           f"{costs['dask_local_ms']} ms, driver Parquet write {costs['parquet_write_ms']} ms")
     print("driver peak memory (growth during the sweep): " + ", ".join(
         f"{m['tasks']} tasks {m['peak_mb']} MB (+{m['growth_mb']})" for m in mem))
+    print_default(default)
     print(f"load average (1 min) before and after: {load_before:.2f}, "
           f"{os.getloadavg()[0]:.2f} (other processes on the machine lower E)")
     print(json.dumps({"workers": w, "load_before": round(load_before, 2),
                       "load_after": round(os.getloadavg()[0], 2), "task_1s": long_tasks,
-                      "task_0_1s": short_tasks, "overhead": costs, "memory": mem}))
+                      "task_0_1s": short_tasks, "overhead": costs, "memory": mem,
+                      "default_experiment": default}))
 
 
 if __name__ == "__main__":

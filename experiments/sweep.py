@@ -23,10 +23,8 @@ import concurrent.futures as cf
 import contextlib
 import dataclasses
 import json
-import multiprocessing
 import os
 import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -39,14 +37,13 @@ import pandas as pd
 from experiments.errors import UsageError
 from experiments.spec import SweepSpec
 from experiments.storage import RunStore, StorageError
+from experiments.workers import process_pool
 from simulation import DisclosureModel, Params
 
 #: Attempts per task when the executor (not the model) fails: a lost worker, a dead process.
 MAX_ATTEMPTS = 3
 #: How long ``--cluster`` waits for the scheduler to answer.
 CONNECT_TIMEOUT = "20s"
-#: Seconds between a pool worker's checks that the driving process is still alive.
-WATCHDOG_INTERVAL = 1.0
 #: Columns that identify a row, before the factor columns and the outcomes.
 ID_COLUMNS = ("task", "point", "replication", "seed")
 
@@ -183,43 +180,6 @@ class TaskRunner:
 
 
 # --- executors --------------------------------------------------------------------------------
-def _worker_init(driver: int) -> None:
-    """Set up a process-pool worker: leave Ctrl-C to the driver, and die with it.
-
-    A worker blocked on the pool's queue would outlive a driver killed with ``kill -9``; a
-    watchdog thread ends it within a second of the driver's death.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while True:
-            time.sleep(WATCHDOG_INTERVAL)
-            try:
-                os.kill(driver, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
-                os._exit(1)
-
-    if os.name == "posix":  # os.kill(pid, 0) probes a process on POSIX only
-        threading.Thread(target=watch, name="driver-watchdog", daemon=True).start()
-
-
-def process_pool(workers: int) -> cf.ProcessPoolExecutor:
-    """A process pool started with ``forkserver``, which preloads the model once.
-
-    ``fork`` would copy the progress bar's thread state into the workers (unsafe);
-    ``spawn`` would import Mesa anew in every worker.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["experiments.sweep"])
-    else:  # Windows
-        context = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                  initializer=_worker_init, initargs=(os.getpid(),))
-
-
 @contextlib.contextmanager
 def open_executor(workers: int, cluster: str | None = None, local_cluster: bool = False
                   ) -> Iterator[tuple[cf.Executor, str, int]]:

@@ -52,10 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def uses_local_pool(args: argparse.Namespace) -> bool:
+    """Whether the command will run models on the local process pool.
+
+    It will when it takes ``--cluster``, neither that nor ``--local-cluster`` is given, and it
+    is not a ``--dry-run``.
+    """
+    return (hasattr(args, "cluster") and args.cluster is None
+            and not getattr(args, "local_cluster", False) and not getattr(args, "dry_run", False))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if uses_local_pool(args):  # its warm-up overlaps the handler's own imports
+        from experiments.workers import start_forkserver
+
+        start_forkserver()
     try:
         return int(args.handler(args) or 0)
     except UsageError as err:

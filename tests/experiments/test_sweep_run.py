@@ -199,3 +199,26 @@ def test_scheduled_events_reach_the_model(tmp_path):
     assert build_tasks(bonus)[0].seed == task.seed  # same root seed, same task: same seed
     assert before["mean_disclosure"].iloc[0] == after["mean_disclosure"].iloc[0]  # same start
     assert after["mean_disclosure"].iloc[-1] > before["mean_disclosure"].iloc[-1] + 0.05
+
+
+def test_pool_workers_start_with_the_model_and_its_kernels_loaded():
+    from experiments.workers import process_pool
+
+    check = "__import__('sys').modules.keys() >= {'simulation.model', 'experiments.warm'}"
+    with process_pool(1) as pool:
+        assert pool.submit(eval, check).result() is True
+
+
+@pytest.mark.parametrize(("argv", "local"), [
+    (["sweep", "x.toml"], True),
+    (["sweep", "x.toml", "--dry-run"], False),
+    (["sweep", "x.toml", "--local-cluster"], False),
+    (["compare", "x.toml", "--cluster", "tcp://127.0.0.1:8786"], False),
+    (["tipping", "x.toml"], True),
+    (["summarize", "x"], False),
+    (["run"], False),
+])
+def test_the_pool_is_started_early_only_for_commands_that_use_it(argv, local):
+    from experiments.cli import build_parser, uses_local_pool
+
+    assert uses_local_pool(build_parser().parse_args(argv)) is local
