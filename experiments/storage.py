@@ -7,6 +7,8 @@ Layout of a run directory::
         tasks/task-000042.parquet   one file per finished task (rows: recorded steps)
         results.parquet        every task in one file, written once all tasks have finished
         summary.csv, figures/  written by ``datarovers summarize``
+        quarantine/            files found damaged or foreign, moved aside (never deleted)
+        .lock, .lock-owner     held by the one process writing here, and who that is
 
 Every file is written to a temporary name starting with ``.`` in the same directory and then
 renamed with :func:`os.replace`, which is atomic on POSIX: a file that exists is complete, even
@@ -14,12 +16,22 @@ after ``kill -9``. A task is finished exactly when its Parquet file exists, so r
 skips those tasks and runs the rest. Temporary files are ignored by readers (pyarrow skips names
 starting with ``.``) and removed when the run directory is opened again.
 
+Opening a run directory to write (:class:`RunStore`) takes its lock first: one process per run
+directory; a second gets a one-line error naming the holder, and a lock left by a killed
+process never blocks (the operating system releases it with the process). Then every task file
+is verified (:mod:`experiments.integrity`: the SHA-256 recorded in the manifest when it was
+written, or its content), bad files are quarantined and their tasks run again, a damaged or
+missing ``results.parquet`` of a complete run is rebuilt, and the manifest is repaired from the
+files: recreated when missing or unreadable, its status ``completed`` when the files show the
+run is.
+
 The directory name is a hash of the spec (:func:`experiments.spec.spec_hash`): a changed spec
 gets a new directory, so results of different specs are never mixed or overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -30,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UsageError
+from experiments.integrity import file_sha256, quarantine, shorten, task_file_problem
 from experiments.paths import (  # noqa: F401  (re-exported: the results root lives here too)
     DEFAULT_RESULTS_HELP,
     RESULTS_ENV,
@@ -41,6 +54,11 @@ from experiments.spec import SweepSpec
 MANIFEST = "manifest.json"
 TASKS_DIR = "tasks"
 CONSOLIDATED = "results.parquet"
+LOCK = ".lock"
+#: What to do about a damaged file, for error messages.
+RERUN_ADVICE = ("run the same datarovers command (sweep, or the analysis) again: it verifies "
+                "every file, moves damaged ones to quarantine/ and recomputes them")
+LOCK_OWNER = ".lock-owner"
 #: Seconds between manifest rewrites while tasks finish (the task files are the truth anyway).
 MANIFEST_INTERVAL = 2.0
 
@@ -102,7 +120,9 @@ def run_directory(spec: SweepSpec, results_root: Path | None = None) -> Path:
 class RunStore:
     """A run directory of one spec: the task files, the manifest and the consolidated dataset.
 
-    Only the process that drives the sweep writes here; workers return their results to it.
+    Only the process that drives the sweep writes here (it holds the directory's lock until
+    :meth:`close`, the end of a ``with`` block, or its exit); workers return their results to it.
+    Opening verifies and repairs the directory (see the module).
 
     Args:
         directory: The run directory (created if needed).
@@ -110,8 +130,13 @@ class RunStore:
         task_table: One dict per task (``task``, ``point``, ``replication``, ``seed``, ...) for the
             manifest.
 
+    Attributes:
+        repairs: What opening found and repaired, one sentence each (quarantined files, a
+            recreated manifest, a rebuilt dataset, a repaired status).
+
     Raises:
-        UsageError: The directory cannot be created or written, or it holds another spec.
+        UsageError: The directory cannot be created or written, another process holds it, or
+            it holds another spec.
     """
 
     def __init__(self, directory: Path, spec: SweepSpec, task_table: list[dict[str, Any]]) -> None:
@@ -119,11 +144,57 @@ class RunStore:
         self.spec = spec
         self.tasks_dir = self.directory / TASKS_DIR
         self.manifest_path = self.directory / MANIFEST
+        self.repairs: list[str] = []
+        self._lock: Any = None
         self._check_writable()
-        self.manifest = self._load_or_create(task_table)
-        self._last_write = 0.0
-        for stale in self.tasks_dir.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        self._acquire_lock()
+        try:
+            for stale in self.tasks_dir.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+            self.manifest = self._load_or_create(task_table)
+            self._last_write = 0.0
+            self.verify()
+            self.save_manifest()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the run directory's lock (also when the process ends)."""
+        if self._lock is not None:
+            (self.directory / LOCK_OWNER).unlink(missing_ok=True)
+            self._lock.release(force=True)
+            self._lock = None
+
+    def _acquire_lock(self) -> None:
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.directory / LOCK, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            try:
+                holder = json.loads((self.directory / LOCK_OWNER).read_text())
+                who = (f"pid {holder['pid']} on {holder['host']}, since {holder['since']}: "
+                       f"{holder['command']}")
+            except (OSError, ValueError, KeyError, TypeError):
+                who = "a process that has not said who it is yet"
+            raise UsageError(f"{self.directory}: another datarovers process is writing here "
+                             f"({shorten(who)}); expected one process per run directory: wait "
+                             "for it to finish or stop it, then run again") from None
+        self._lock = lock
+        import platform
+        import sys
+
+        atomic_write_json(self.directory / LOCK_OWNER, {
+            "pid": os.getpid(), "host": platform.node(), "since": now(),
+            "command": " ".join(["datarovers", *sys.argv[1:]])})
 
     # --- opening ------------------------------------------------------------------------------
     def _check_writable(self) -> None:
@@ -143,16 +214,22 @@ class RunStore:
         if self.manifest_path.exists():
             try:
                 manifest = json.loads(self.manifest_path.read_text())
+                problem = _manifest_problem(manifest, len(task_table))
             except (OSError, ValueError) as err:
-                raise UsageError(f"{self.manifest_path}: unreadable manifest ({err}); expected "
-                                 "the JSON a sweep writes; move the directory away to start "
-                                 "afresh") from None
-            stored = manifest.get("spec_hash")
-            if stored != spec.spec_hash or manifest.get("points") != _jsonable(spec.points):
-                raise UsageError(f"{self.directory}: holds the results of another spec "
-                                 f"(hash {stored}, this spec {spec.spec_hash}); expected the "
-                                 "directory of this spec; results are never mixed")
-            return manifest
+                manifest, problem = None, f"unreadable ({shorten(str(err))})"
+            if problem is None:
+                stored = manifest.get("spec_hash")
+                if stored != spec.spec_hash or manifest.get("points") != _jsonable(spec.points):
+                    raise UsageError(f"{self.directory}: holds the results of another spec "
+                                     f"(hash {stored}, this spec {spec.spec_hash}); expected "
+                                     "the directory of this spec; results are never mixed")
+                return manifest
+            moved = quarantine(self.manifest_path, self.directory, f"manifest {problem}")
+            self.repairs.append(f"the manifest was {problem}: moved to {moved.relative_to(
+                self.directory)} and recreated from the spec and the task files")
+        elif any(self.tasks_dir.glob("task-*.parquet")):
+            self.repairs.append("the manifest was missing: recreated from the spec and the task "
+                                "files")
         return {
             "kind": "datarovers sweep",
             "name": spec.name,
@@ -175,6 +252,72 @@ class RunStore:
             "sessions": [],
             "tasks": task_table,
         }
+
+    # --- verification -------------------------------------------------------------------------
+    def verify(self) -> None:
+        """Check every file against the manifest and its content; quarantine and repair.
+
+        Bad task files are moved under ``quarantine/`` and their tasks marked pending; a
+        ``results.parquet`` that does not match the tasks is moved there too; a complete run
+        gets its dataset rebuilt and its status repaired. Each repair is added to
+        :attr:`repairs`.
+        """
+        entries = {entry["task"]: entry for entry in self.manifest["tasks"]}
+        steps = list(self.manifest["recorded_steps"])
+        for path in sorted(self.tasks_dir.glob("task-*.parquet")):
+            try:
+                index = int(path.stem.removeprefix("task-"))
+            except ValueError:
+                index = None
+            entry = entries.get(index)
+            problem = task_file_problem(path, entry, steps)
+            if problem is not None:
+                moved = quarantine(path, self.directory, problem)
+                self.repairs.append(f"{path.name}: {problem}; moved to "
+                                    f"{moved.relative_to(self.directory)}, its task runs again")
+                if entry is not None:
+                    for key in ("sha256", "rows"):
+                        entry.pop(key, None)
+                    entry["status"] = "pending"
+            elif "sha256" not in entry:  # checked by content: trust it from now on
+                entry["sha256"], entry["rows"] = file_sha256(path), len(steps)
+        self._mark_finished()
+        consolidated = self.directory / CONSOLIDATED
+        if consolidated.exists() and not self.consolidated_ok():
+            moved = quarantine(consolidated, self.directory,
+                               f"{CONSOLIDATED} does not match the task files")
+            self.manifest.pop("consolidated", None)
+            self.repairs.append(f"{CONSOLIDATED} did not match the task files: moved to "
+                                f"{moved.relative_to(self.directory)}")
+        if len(self.finished()) == len(self.manifest["tasks"]):
+            if not consolidated.exists():
+                self.consolidate()
+                self.repairs.append(f"{CONSOLIDATED} rebuilt from the task files")
+            if self.manifest.get("status") != "completed":
+                for session in self.manifest["sessions"]:
+                    if session.get("status") == "running":
+                        session["status"] = "interrupted"
+                self.manifest["status"] = "completed"
+                self.repairs.append("the manifest's status repaired: every task is finished")
+
+    def consolidated_ok(self) -> bool:
+        """Whether ``results.parquet`` is the one written from the current task files."""
+        record = self.manifest.get("consolidated")
+        path = self.directory / CONSOLIDATED
+        if not record or not path.exists():
+            return False
+        try:
+            return (file_sha256(path) == record["sha256"]
+                    and record.get("task_files") == self._task_files_digest())
+        except (OSError, KeyError):
+            return False
+
+    def _task_files_digest(self) -> str:
+        """One hash of the finished tasks' file hashes: changes when any task file does."""
+        entries = sorted((e for e in self.manifest["tasks"] if e.get("sha256")),
+                         key=lambda e: e["task"])
+        return hashlib.sha256(" ".join(f"{e['task']}:{e['sha256']}" for e in entries)
+                              .encode()).hexdigest()
 
     # --- state --------------------------------------------------------------------------------
     def finished(self) -> set[int]:
@@ -235,8 +378,11 @@ class RunStore:
         entry = self.manifest["tasks"][index]
         entry["seconds"] = round(seconds, 4)
         if frame is not None:
-            atomic_write(self.tasks_dir / task_file_name(index),
-                         lambda tmp: frame.to_parquet(tmp, index=False))
+            def write(tmp: Path) -> None:
+                frame.to_parquet(tmp, index=False)
+                entry["sha256"], entry["rows"] = file_sha256(tmp), len(frame)
+
+            atomic_write(self.tasks_dir / task_file_name(index), write)
             entry["status"] = "done"
             entry.pop("error", None)
         else:
@@ -269,11 +415,43 @@ class RunStore:
 
     # --- the dataset --------------------------------------------------------------------------
     def consolidate(self) -> Path:
-        """Write every task's rows, sorted by task and step, to ``results.parquet``."""
+        """Write every task's rows, sorted by task and step, to ``results.parquet``.
+
+        Its SHA-256 and the tasks it holds go into the manifest (saved), so that a damaged or
+        stale file is recognised (:meth:`consolidated_ok`).
+        """
         frame = read_tasks(self.tasks_dir)
         target = self.directory / CONSOLIDATED
-        atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False))
+        record: dict[str, Any] = {"tasks": int(frame["task"].nunique()), "rows": len(frame),
+                                  "task_files": self._task_files_digest()}
+
+        def write(tmp: Path) -> None:
+            frame.to_parquet(tmp, index=False)
+            record["sha256"] = file_sha256(tmp)
+
+        atomic_write(target, write)
+        self.manifest["consolidated"] = record
+        self.save_manifest()
         return target
+
+
+def _manifest_problem(manifest: Any, n_tasks: int) -> str | None:
+    """What is wrong with a parsed manifest, or None (the keys a sweep relies on)."""
+    if not isinstance(manifest, dict):
+        return f"not a JSON object (a {type(manifest).__name__})"
+    if manifest.get("kind") != "datarovers sweep":
+        return f"not a sweep's manifest (kind {manifest.get('kind')!r})"
+    missing = [key for key in ("spec_hash", "points", "recorded_steps", "sessions", "tasks")
+               if key not in manifest]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    tasks = manifest["tasks"]
+    if not isinstance(tasks, list) or len(tasks) != n_tasks or not all(
+            isinstance(t, dict) and t.get("task") == i for i, t in enumerate(tasks)):
+        return f"its task list is not the {n_tasks} tasks of the spec"
+    if not isinstance(manifest["sessions"], list):
+        return "its sessions are not a list"
+    return None
 
 
 def _session_code(session: dict[str, Any]) -> dict[str, Any]:
@@ -282,20 +460,46 @@ def _session_code(session: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_tasks(tasks_dir: Path) -> pd.DataFrame:
-    """The rows of every finished task, sorted by task and step (one ``read_parquet`` call)."""
+    """The rows of every finished task, sorted by task and step (one ``read_parquet`` call).
+
+    Raises:
+        UsageError: There are no task files, or one cannot be read (a sweep of the spec
+            verifies them, quarantines the bad ones and runs their tasks again).
+    """
     if not any(Path(tasks_dir).glob("task-*.parquet")):
         raise UsageError(f"{tasks_dir}: no finished tasks yet; expected the task files a sweep "
                          "writes (run datarovers sweep first)")
-    frame = pd.read_parquet(tasks_dir)
+    try:
+        frame = pd.read_parquet(tasks_dir)
+    except Exception as err:  # any reader error: a damaged or foreign file
+        raise UsageError(f"{tasks_dir}: a task file cannot be read ({shorten(str(err))}); "
+                         f"{RERUN_ADVICE}") from None
     return frame.sort_values(["task", "step"], kind="stable").reset_index(drop=True)
 
 
 def read_results(run_dir: str | Path) -> pd.DataFrame:
-    """The dataset of a run directory: ``results.parquet`` if complete, else the task files."""
+    """The dataset of a run directory: ``results.parquet`` if complete, else the task files.
+
+    ``results.parquet`` is used only when its SHA-256 is the one the manifest recorded when it
+    was written.
+
+    Raises:
+        UsageError: The dataset is damaged (the message says how to rebuild it).
+    """
     run_dir = Path(run_dir)
     consolidated = run_dir / CONSOLIDATED
     if consolidated.exists():
-        return pd.read_parquet(consolidated)
+        try:
+            record = json.loads((run_dir / MANIFEST).read_text()).get("consolidated")
+        except (OSError, ValueError, AttributeError):
+            record = None
+        try:
+            if record is not None and file_sha256(consolidated) != record.get("sha256"):
+                raise ValueError("its SHA-256 differs from the one recorded when it was written")
+            return pd.read_parquet(consolidated)
+        except Exception as err:  # any reader error: a damaged file
+            raise UsageError(f"{consolidated}: damaged ({shorten(str(err))}); "
+                             f"{RERUN_ADVICE}") from None
     return read_tasks(run_dir / TASKS_DIR)
 
 

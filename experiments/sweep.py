@@ -333,8 +333,8 @@ def run_sweep(spec: SweepSpec, executor: cf.Executor, store: RunStore, *, slots:
 
         spec = load_spec("experiments/specs/incentives.toml")
         tasks = build_tasks(spec)
-        store = RunStore(run_directory(spec), spec, task_table(tasks))
-        with ProcessPoolExecutor(4) as pool:
+        with RunStore(run_directory(spec), spec, task_table(tasks)) as store, \
+                ProcessPoolExecutor(4) as pool:
             failed = run_sweep(spec, pool, store, slots=4)
 
     Args:

@@ -19,6 +19,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 #: Seconds between a pool worker's checks that the driving process is still alive.
 WATCHDOG_INTERVAL = 1.0
@@ -48,22 +49,34 @@ def start_forkserver() -> None:
         forkserver.ensure_running()
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running: it exists, is ours, and is not a zombie.
+
+    A driver killed with ``kill -9`` stays a zombie until its parent reaps it; it is dead.
+    """
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the pid now belongs to another user
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc (macOS): existence is all we can tell
+        return True
+    return state not in ("Z", "X")
+
+
 def _worker_init(driver: int) -> None:
     """Set up a process-pool worker: leave Ctrl-C to the driver, and die with it.
 
     A worker blocked on the pool's queue would outlive a driver killed with ``kill -9``; a
-    watchdog thread ends it within a second of the driver's death.
+    watchdog thread ends it within a second of the driver's death (see :func:`_alive`).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:
             time.sleep(WATCHDOG_INTERVAL)
-            try:
-                os.kill(driver, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
+            if not _alive(driver):
                 os._exit(1)
 
     if os.name == "posix":  # os.kill(pid, 0) probes a process on POSIX only

@@ -23,7 +23,7 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.spec import ANALYSIS_SECTIONS, SweepSpec, parse_spec
-from experiments.storage import CONSOLIDATED, RunStore, read_results, run_directory
+from experiments.storage import RunStore, read_results, run_directory
 from experiments.sweep import (
     Task,
     TaskResult,
@@ -143,25 +143,25 @@ def evaluate(spec: SweepSpec, results_root: str | Path | None = None,
     """
     tasks = build_tasks(spec) if tasks is None else list(tasks)
     directory = run_directory(spec, results_root) if directory is None else Path(directory)
-    store = RunStore(directory, spec, task_table(tasks))
-    if manifest and not store.manifest["sessions"]:
-        store.manifest.update(manifest)
-        store.save_manifest()
-    if len(store.finished() & {t.index for t in tasks}) < len(tasks):
-        with contextlib.ExitStack() as stack:
-            if executor is None:
-                workers = default_workers()
-                executor, label, slots = stack.enter_context(open_executor(workers))
-            if slots is None:
-                slots = getattr(executor, "_max_workers", None) or 2
-            failed = run_sweep(spec, executor, store, slots=slots,
-                               label=label or type(executor).__name__, on_result=on_result,
-                               tasks=tasks)
-        if failed:
-            raise UsageError(f"{directory}: {len(store.failures())} of {len(tasks)} model runs "
-                             f"failed (tracebacks in {store.manifest_path}); the finished runs "
-                             "are saved; expected every run to finish: fix the cause and run "
-                             "again to resume")
-    elif not (directory / CONSOLIDATED).exists():
-        store.consolidate()
+    with RunStore(directory, spec, task_table(tasks)) as store:
+        if manifest and not store.manifest["sessions"]:
+            store.manifest.update(manifest)
+            store.save_manifest()
+        if len(store.finished() & {t.index for t in tasks}) < len(tasks):
+            with contextlib.ExitStack() as stack:
+                if executor is None:
+                    workers = default_workers()
+                    executor, label, slots = stack.enter_context(open_executor(workers))
+                if slots is None:
+                    slots = getattr(executor, "_max_workers", None) or 2
+                failed = run_sweep(spec, executor, store, slots=slots,
+                                   label=label or type(executor).__name__, on_result=on_result,
+                                   tasks=tasks)
+            if failed:
+                raise UsageError(f"{directory}: {len(store.failures())} of {len(tasks)} model runs "
+                                 f"failed (tracebacks in {store.manifest_path}); the finished runs "
+                                 "are saved; expected every run to finish: fix the cause and run "
+                                 "again to resume")
+        elif not store.consolidated_ok():
+            store.consolidate()
     return read_results(directory), directory

@@ -60,52 +60,54 @@ def handle(args: argparse.Namespace) -> int:
         print_plan(spec, directory, Console(soft_wrap=True))
         return 0
     tasks = build_tasks(spec)
-    store = RunStore(directory, spec, task_table(tasks))
-    finished = store.finished()
-    todo = [t for t in tasks if t.index not in finished]
-    resume_hint = f"datarovers sweep {args.spec}" + (
-        f" --results {args.results}" if args.results != default_results_root() else "")
-    if finished and todo:
-        console.print(f"resuming {directory}: {len(finished)} of {len(tasks)} tasks already "
-                      "finished")
-    elif not todo:
-        console.print(f"all {len(tasks)} tasks of this spec already finished in {directory} "
-                      "(nothing to run; move the directory away to run afresh)")
-        changed = store.code_now_differs()
-        if changed:
-            console.print(f"[yellow]note:[/yellow] {changed}; move the directory away to "
-                          "recompute with the current code")
-    workers = args.workers or default_workers()
-    failed = 0
-    if todo:
-        try:
-            failed = execute(spec, store, len(finished), console, workers=workers,
-                             cluster=args.cluster, local_cluster=args.local_cluster)
-        except SweepStopped as stop:
-            console.print(f"stopped by {stop}: {len(store.finished())} of {len(tasks)} tasks "
-                          f"are saved in {directory}; to resume, run again: {resume_hint}")
-            return 128 + stop.signum
-        except StorageError as err:  # the disk filled up, the directory vanished, ...
-            raise UsageError(f"{err}; the "
-                             f"{len(store.finished())} finished tasks are saved; fix it and "
-                             f"run again to resume: {resume_hint}") from None
-        if store.code_changed():
-            console.print("[yellow]warning:[/yellow] the code changed between sessions of this "
-                          "run (see sessions in manifest.json): its tasks come from different "
-                          "versions")
-    if failed:
-        report_failures(store, console)
-        console.print(f"{len(store.failures())} of {len(tasks)} tasks failed (tracebacks in "
-                      f"{store.manifest_path}); the {len(store.finished())} finished tasks are "
-                      f"saved; fix the cause and run again to rerun the failed ones: "
-                      f"{resume_hint}")
-        return 1
-    path = store.directory / CONSOLIDATED
-    if not path.exists():
-        store.consolidate()
-    Console(soft_wrap=True).print(f"{len(tasks)} tasks finished: {path}\n"
-                                  f"summarise with: datarovers summarize {directory}")
-    return 0
+    with RunStore(directory, spec, task_table(tasks)) as store:
+        for repair in store.repairs:
+            console.print(f"[yellow]repaired:[/yellow] {repair}")
+        finished = store.finished()
+        todo = [t for t in tasks if t.index not in finished]
+        resume_hint = f"datarovers sweep {args.spec}" + (
+            f" --results {args.results}" if args.results != default_results_root() else "")
+        if finished and todo:
+            console.print(f"resuming {directory}: {len(finished)} of {len(tasks)} tasks already "
+                          "finished")
+        elif not todo:
+            console.print(f"all {len(tasks)} tasks of this spec already finished in {directory} "
+                          "(nothing to run; move the directory away to run afresh)")
+            changed = store.code_now_differs()
+            if changed:
+                console.print(f"[yellow]note:[/yellow] {changed}; move the directory away to "
+                              "recompute with the current code")
+        workers = args.workers or default_workers()
+        failed = 0
+        if todo:
+            try:
+                failed = execute(spec, store, len(finished), console, workers=workers,
+                                 cluster=args.cluster, local_cluster=args.local_cluster)
+            except SweepStopped as stop:
+                console.print(f"stopped by {stop}: {len(store.finished())} of {len(tasks)} tasks "
+                              f"are saved in {directory}; to resume, run again: {resume_hint}")
+                return 128 + stop.signum
+            except StorageError as err:  # the disk filled up, the directory vanished, ...
+                raise UsageError(f"{err}; the "
+                                 f"{len(store.finished())} finished tasks are saved; fix it and "
+                                 f"run again to resume: {resume_hint}") from None
+            if store.code_changed():
+                console.print("[yellow]warning:[/yellow] the code changed between sessions of this "
+                              "run (see sessions in manifest.json): its tasks come from different "
+                              "versions")
+        if failed:
+            report_failures(store, console)
+            console.print(f"{len(store.failures())} of {len(tasks)} tasks failed (tracebacks in "
+                          f"{store.manifest_path}); the {len(store.finished())} finished tasks are "
+                          f"saved; fix the cause and run again to rerun the failed ones: "
+                          f"{resume_hint}")
+            return 1
+        path = store.directory / CONSOLIDATED
+        if not store.consolidated_ok():
+            store.consolidate()
+        Console(soft_wrap=True).print(f"{len(tasks)} tasks finished: {path}\n"
+                                      f"summarise with: datarovers summarize {directory}")
+        return 0
 
 
 def execute(spec: SweepSpec, store: RunStore, already: int, console: Console, *, workers: int,
