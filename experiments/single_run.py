@@ -7,17 +7,22 @@ Layout of a run directory::
         manifest.json        parameters, seed, steps, status, timing, versions, code
 
 A run directory is never overwritten. The data are written to a temporary directory that is
-renamed into place, so a directory that exists is complete; a run stopped with Ctrl-C keeps the
-steps it finished (``status: "interrupted"``), and so does a run in which the model raised
-(``status: "failed"``, with the traceback in the manifest).
+renamed into place, so a directory that exists is complete; a run stopped with Ctrl-C or
+SIGTERM (what ``timeout`` and job schedulers send) keeps the steps it finished (``status:
+"interrupted"``, with the signal), and so does a run in which the model raised (``status:
+"failed"``, with the traceback in the manifest). When the directory's name is taken by the
+time the run is written (two identical runs started in the same second), the run goes to the
+same name with ``-2``, ``-3``, ... appended: no run's results are discarded.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
 import traceback
@@ -30,7 +35,8 @@ import pandas as pd
 
 from experiments.errors import UsageError
 from experiments.provenance import environment, now
-from experiments.storage import default_results_root
+from experiments.storage import StorageError, default_results_root
+from experiments.sweep import SweepStopped, stop_on_signals
 from simulation import DisclosureModel, Params
 from simulation.metrics import threshold_label
 
@@ -78,15 +84,42 @@ def check_output_dir(out: Path) -> None:
         raise UsageError(f"--out {str(out)!r}: {str(parent)!r} is not writable")
 
 
-def write_run(out: Path, frame: pd.DataFrame, manifest: dict[str, Any]) -> None:
-    """Write the Parquet file and manifest into a temporary directory, then rename it to ``out``."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+def write_run(out: Path, frame: pd.DataFrame, manifest: dict[str, Any]) -> Path:
+    """Write the Parquet file and manifest into a temporary directory, then rename it to ``out``.
+
+    If ``out`` is taken meanwhile (it holds files), the first free ``out-2``, ``out-3``, ... is
+    used instead; the rename onto a non-empty directory fails atomically, so two runs never
+    share one.
+
+    Returns:
+        Where the run was written.
+
+    Raises:
+        StorageError: The files could not be written (a full disk, a vanished folder).
+    """
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as err:
+        raise StorageError(f"cannot write the run under {out.parent} "
+                           f"({err.strerror or err})") from None
     try:
         frame.to_parquet(tmp / "timeseries.parquet")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        if out.exists():  # an empty directory the user made
-            out.rmdir()
-        tmp.rename(out)
+        target, number = out, 1
+        while True:
+            if target.is_dir() and not any(target.iterdir()):  # an empty directory the user made
+                target.rmdir()
+            try:
+                tmp.rename(target)
+                return target
+            except OSError as err:
+                if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+            number += 1
+            target = out.with_name(f"{out.name}-{number}")
+    except OSError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StorageError(f"cannot write the run to {out} ({err.strerror or err})") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -125,14 +158,17 @@ def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
     """
     model, seed, out = run.model, run.seed, run.directory
     started, clock = now(), time.perf_counter()
-    status, failure = "completed", None
+    status, failure, stopped_by = "completed", None, None
     try:
-        for done in range(1, steps + 1):
-            model.step()
-            if progress is not None:
-                progress(done)
+        with stop_on_signals():  # SIGINT and SIGTERM: keep what is finished
+            for done in range(1, steps + 1):
+                model.step()
+                if progress is not None:
+                    progress(done)
+    except SweepStopped as stop:
+        status, stopped_by = "interrupted", stop.signum
     except KeyboardInterrupt:
-        status = "interrupted"
+        status, stopped_by = "interrupted", 2
     except Exception:  # keep the finished steps, then let the error surface
         status, failure = "failed", traceback.format_exc()
     frame = model.dataframe()
@@ -141,19 +177,21 @@ def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
         "status": status,
         "seed": seed,
         "steps_requested": steps,
-        "steps_completed": int(model.steps),
+        # rows collected after t = 0 (a step stopped half-way was not collected)
+        "steps_completed": len(frame) - 1,
         "n_citizens": model.n_citizens,
         "params": model.params.to_dict(),
         "started": started,
         "finished": now(),
         "wall_seconds": round(time.perf_counter() - clock, 3),
         "traceback": failure,
+        "stopped_by": None if stopped_by is None else signal.Signals(stopped_by).name,
         **environment(),
     }
-    write_run(out, frame, manifest)
+    out = write_run(out, frame, manifest)
     record = RunRecord(out, frame, manifest)
     if status == "interrupted":
-        raise RunInterrupted(record)
+        raise RunInterrupted(record, stopped_by)
     if status == "failed":
         raise RunFailed(record)
     return record
@@ -169,11 +207,17 @@ class RunFailed(RuntimeError):
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a run, after the finished steps were written."""
+    """Ctrl-C or SIGTERM during a run, after the finished steps were written.
 
-    def __init__(self, record: RunRecord) -> None:
+    Attributes:
+        record: The run as written.
+        signum: The signal that stopped it (SIGINT for Ctrl-C).
+    """
+
+    def __init__(self, record: RunRecord, signum: int = 2) -> None:
         super().__init__(str(record.directory))
         self.record = record
+        self.signum = signum
 
 
 def summary_rows(frame: pd.DataFrame, params: Params) -> list[tuple[str, float, float]]:

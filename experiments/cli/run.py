@@ -65,7 +65,9 @@ def handle(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
+    from experiments.errors import UsageError
     from experiments.single_run import RunInterrupted, execute, prepare
+    from experiments.storage import StorageError
 
     prepared = prepare(parse_assignments(args.assignments), args.rng, args.out)
     console = Console(stderr=False)
@@ -75,11 +77,15 @@ def handle(args: argparse.Namespace) -> int:
         try:
             record = execute(prepared, args.steps,
                              progress=lambda done: bar.update(task, completed=done))
+        except StorageError as err:
+            raise UsageError(f"{err}; expected a writable folder with free space (choose "
+                             "another with --out DIR)") from None
         except RunInterrupted as stop:
             bar.stop()
             print_summary(stop.record, console)
-            print(f"interrupted: the {stop.record.manifest['steps_completed']} finished steps "
-                  f"are saved in {stop.record.directory}", file=sys.stderr)
-            return 130
+            print(f"interrupted by {stop.record.manifest['stopped_by']}: the "
+                  f"{stop.record.manifest['steps_completed']} finished steps are saved in "
+                  f"{stop.record.directory}", file=sys.stderr)
+            return 128 + stop.signum
     print_summary(record, console)
     return 0
