@@ -17,6 +17,7 @@ same name with ``-2``, ``-3``, ... appended: no run's results are discarded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import json
@@ -26,6 +27,7 @@ import signal
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,6 @@ import pandas as pd
 from experiments.errors import UsageError
 from experiments.provenance import environment, now
 from experiments.storage import StorageError, default_results_root
-from experiments.sweep import SweepStopped, stop_on_signals
 from simulation import DisclosureModel, Params
 from simulation.metrics import threshold_label
 
@@ -134,18 +135,51 @@ class PreparedRun:
     directory: Path
 
 
-def prepare(overrides: dict[str, Any], seed: int | None, out: Path | None) -> PreparedRun:
+def prepare(overrides: dict[str, Any], seed: int | None, out: Path | None,
+            force: bool = False) -> PreparedRun:
     """Validate everything the user gave before any step runs.
 
     Args:
         overrides: Parameter values (validated through ``Params``).
         seed: Root seed; ``None`` draws one from OS entropy (and records it).
         out: Run directory; ``None`` for the default under ``results/runs/``.
+        force: Build the model even when its estimated memory exceeds what is available.
     """
+    from experiments.limits import check_fits
+
+    try:
+        params = Params.resolve(None, overrides)
+    except (ValueError, TypeError) as err:
+        raise UsageError(str(err)) from None
+    if params.network != "edge_list":
+        check_fits(params.n_citizens, params.mean_degree, force=force)
     seed = fresh_seed() if seed is None else seed
     out = default_run_dir(seed) if out is None else out
     check_output_dir(out)
     return PreparedRun(build_model(overrides, seed), seed, out)
+
+
+@contextlib.contextmanager
+def stop_between_steps() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM end the run after the step in progress, not inside it.
+
+    Yields a list that receives the signal's number. A signal raising inside a step would
+    leave compiled code (numba) with an exception it cannot pass on; a second Ctrl-C raises
+    :class:`KeyboardInterrupt` at once, for a step that takes too long.
+    """
+    received: list[int] = []
+
+    def note(signum: int, _frame: Any) -> None:
+        if received and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        received.append(signum)
+
+    previous = {s: signal.signal(s, note) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
@@ -160,15 +194,17 @@ def execute(run: PreparedRun, steps: int, progress: Any = None) -> RunRecord:
     started, clock = now(), time.perf_counter()
     status, failure, stopped_by = "completed", None, None
     try:
-        with stop_on_signals():  # SIGINT and SIGTERM: keep what is finished
+        with stop_between_steps() as stopped:  # SIGINT and SIGTERM: keep what is finished
             for done in range(1, steps + 1):
                 model.step()
                 if progress is not None:
                     progress(done)
-    except SweepStopped as stop:
-        status, stopped_by = "interrupted", stop.signum
-    except KeyboardInterrupt:
-        status, stopped_by = "interrupted", 2
+                if stopped:
+                    break
+        if stopped:
+            status, stopped_by = "interrupted", stopped[0]
+    except KeyboardInterrupt:  # raised by a progress callback or a second Ctrl-C
+        status, stopped_by = "interrupted", signal.SIGINT
     except Exception:  # keep the finished steps, then let the error surface
         status, failure = "failed", traceback.format_exc()
     frame = model.dataframe()

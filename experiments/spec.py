@@ -71,6 +71,9 @@ SPEC_KEYS: dict[str, str] = {
     "events": "an array of tables (scheduled events)",
 }
 SAMPLE_METHODS = ("latin", "sobol")
+#: Most design points a spec may have: every point is validated and listed in the manifest, so
+#: a design beyond this is refused before anything is built (split it into several specs).
+MAX_POINTS = 100_000
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 #: Keys left out of the spec hash: they do not change what is computed.
 UNHASHED_KEYS = ("description",)
@@ -95,6 +98,10 @@ class SweepSpec:
         series: Outcomes kept at every recorded step.
         final: Outcomes kept at the last step only.
         design: ``"grid"``, ``"latin"``, ``"sobol"`` or ``"single"``.
+        largest_model: Citizens N and mean degree z of the point that needs the most memory
+            (N = 0 when it is read from an edge-list file), for :mod:`experiments.limits`.
+        warnings: What is allowed but probably not meant (an event after the last step), one
+            sentence each; ``datarovers sweep`` prints them, and refuses them with ``--strict``.
     """
 
     source: Path
@@ -111,6 +118,8 @@ class SweepSpec:
     series: tuple[str, ...]
     final: tuple[str, ...]
     design: str
+    warnings: tuple[str, ...] = ()
+    largest_model: tuple[int, float] = (0, 0.0)
 
     @property
     def n_tasks(self) -> int:
@@ -241,7 +250,13 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
             raise fail(f"[{'grid' if design == 'grid' else 'sample'}] {factor}",
                        "is also set in [fixed]; expected each parameter in one place")
 
+    if len(points) > MAX_POINTS:
+        raise fail("[sample]", f"{len(points):,} points; expected at most {MAX_POINTS:,} "
+                   "(use a smaller n)")
     series, final = _outcomes(raw.get("outcomes"), base, fail)
+    warnings: list[str] = []
+    files_checked: set[str] = set()
+    largest = (0, 0.0)
     for number, point in enumerate(points):
         try:
             params = base.with_overrides(**point)
@@ -250,6 +265,20 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
             shown = ", ".join(f"{k}={v!r}" for k, v in point.items())
             raise UsageError(f"{source}: [{section}] point {number} of {len(points)} ({shown}): "
                              f"{err}") from None
+        if params.network == "edge_list" and params.edge_list not in files_checked:
+            files_checked.add(params.edge_list)
+            if not Path(params.edge_list).is_file():
+                raise fail("edge_list", f"{params.edge_list!r} is not a file (paths are relative "
+                           f"to the folder the command runs in, {Path.cwd()}); expected the "
+                           "edge-list file every task reads")
+        if params.network != "edge_list" and params.n_citizens * (1 + params.mean_degree) > \
+                largest[0] * (1 + largest[1]):
+            largest = (params.n_citizens, params.mean_degree)
+        for event in params.events:
+            late = (f"[[events]] at step {event.step} ({event.target}) comes after the last "
+                    f"step, {steps}: it never happens")
+            if event.step > steps and late not in warnings:
+                warnings.append(late)
         available = set(output_columns(params))
         for outcome in series + final:
             if outcome not in available:
@@ -258,7 +287,8 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
     return SweepSpec(source=source, raw=dict(raw), name=name, description=description,
                      root_seed=root_seed, replications=replications, steps=steps,
                      record_every=record_every, fixed=fixed, factors=tuple(factors),
-                     points=tuple(points), series=series, final=final, design=design)
+                     points=tuple(points), series=series, final=final, design=design,
+                     warnings=tuple(warnings), largest_model=largest)
 
 
 def _did_you_mean(key: str, names: Mapping[str, Any] | tuple[str, ...]) -> str:
@@ -312,12 +342,27 @@ def _grid_points(grid: Mapping[str, Any], fail: Any
                        f"(write {factor} = [{values!r}] or move it to [fixed])")
         if not values:
             raise fail(f"[grid] {factor}", "empty list; expected at least one value")
-        if len({json.dumps(v, sort_keys=True) for v in values}) != len(values):
-            raise fail(f"[grid] {factor}", f"got repeated values in {values!r}")
+        same = [_grid_key(v) for v in values]
+        if len(set(same)) != len(values):
+            repeated = next(v for v, key in zip(values, same, strict=True)
+                            if same.count(key) > 1)
+            raise fail(f"[grid] {factor}", f"got {repeated!r} more than once in {values!r}; "
+                       "expected each value once (a repeated point would only be a replication)")
+    size = math.prod(len(values) for values in grid.values())
+    if size > MAX_POINTS:
+        raise fail("[grid]", f"{size:,} points; expected at most {MAX_POINTS:,} (split the "
+                   "design into several specs, or sample it with [sample])")
     factors = tuple(grid)
     points = [dict(zip(factors, combo, strict=True))
               for combo in itertools.product(*(grid[f] for f in factors))]
     return factors, points
+
+
+def _grid_key(value: Any) -> str:
+    """A value as the parameter will see it: ``100`` and ``100.0`` are the same point."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    return json.dumps(value, sort_keys=True)
 
 
 def _sampled_points(sample: Mapping[str, Any], root_seed: int, fail: Any
@@ -338,6 +383,8 @@ def _sampled_points(sample: Mapping[str, Any], root_seed: int, fail: Any
     n = sample.get("n")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise fail("[sample] n", f"got {n!r}, expected an integer >= 1")
+    if n > MAX_POINTS:
+        raise fail("[sample] n", f"got {n:,}, expected at most {MAX_POINTS:,} points")
     if method == "sobol" and n & (n - 1):
         raise fail("[sample] n", f"got {n}, expected a power of 2 for method = 'sobol' "
                    "(the Sobol sequence loses its balance otherwise)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ class Event:
         if ops[0] == "multiply" and (isinstance(value, bool)
                                      or not isinstance(value, (int, float))):
             raise TypeError(f"{where}.multiply: got {value!r}, expected a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{where}.{ops[0]}: got {value!r}, expected a finite number")
         if isinstance(value, list):
             value = tuple(value)
         return cls(step, item["target"], ops[0], value)
@@ -330,6 +333,9 @@ class Params:
         n_cat = len(self.categories)
         if n_cat == 0:
             raise ValueError("categories: got an empty table, expected at least one category")
+        if any(not isinstance(c, str) or not c.strip() for c in self.categories):
+            raise ValueError(f"categories: got an empty name in {self.categories!r}, expected "
+                             "a name for every category")
         if len(set(self.categories)) != n_cat:
             raise ValueError(f"categories: got duplicate names in {self.categories!r}")
         for name in ("weights", "sensitivities"):
@@ -343,8 +349,9 @@ class Params:
             raise ValueError(
                 f"benefits: got {len(self.benefits)} values for {len(self.thresholds)} "
                 "thresholds, expected one per threshold")
-        if list(self.thresholds) != sorted(self.thresholds):
-            raise ValueError(f"thresholds: got {self.thresholds!r}, expected increasing values")
+        if any(b <= a for a, b in itertools.pairwise(self.thresholds)):
+            raise ValueError(f"thresholds: got {self.thresholds!r}, expected strictly increasing "
+                             "values (each threshold once)")
         z = self.mean_degree
         if self.network in ("watts_strogatz", "ring_lattice", "barabasi_albert", "holme_kim"):
             if z != int(z) or int(z) % 2 or z < 2:

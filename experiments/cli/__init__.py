@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Longest error line printed: a message quoting a broken file is cut, not megabytes long.
+MAX_ERROR = 1500
+
+
+def one_line(message: str, limit: int = MAX_ERROR) -> str:
+    """``message`` on one line (line breaks become spaces), cut to ``limit`` characters."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[:limit - 30] + f"... ({len(line):,} characters)"
+
+
 def uses_local_pool(args: argparse.Namespace) -> bool:
     """Whether the command will run models on the local process pool.
 
@@ -73,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except UsageError as err:
-        print(f"datarovers {args.command}: error: {err}", file=sys.stderr)
+        print(f"datarovers {args.command}: error: {one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"datarovers {args.command}: interrupted", file=sys.stderr)

@@ -29,6 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              "(repeatable; values are TOML literals)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="run directory (default results/runs/<time>-seed<seed>)")
+    parser.add_argument("--force", action="store_true",
+                        help="build the model even if its estimated memory exceeds what the "
+                             "machine has available")
     parser.set_defaults(handler=handle)
 
 
@@ -69,7 +72,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.single_run import RunInterrupted, execute, prepare
     from experiments.storage import StorageError
 
-    prepared = prepare(parse_assignments(args.assignments), args.rng, args.out)
+    prepared = prepare(parse_assignments(args.assignments), args.rng, args.out, args.force)
     console = Console(stderr=False)
     with Progress(TextColumn("steps"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True) as bar:

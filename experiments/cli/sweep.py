@@ -24,6 +24,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "file per task under RESULTS/<name>/<spec hash>/. Running the same spec "
                     "again resumes: finished tasks are skipped. See docs/experiments.md.")
     add_run_arguments(parser)
+    parser.add_argument("--force", action="store_true",
+                        help="run even if the largest model's estimated memory times the "
+                             "workers exceeds what the machine has available")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse a spec with warnings (such as an event after the last step)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate the spec and show the plan without running anything")
     parser.set_defaults(handler=handle)
@@ -47,6 +52,7 @@ def print_plan(spec: SweepSpec, directory: Path, console: Console) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Validate, open the run directory, run the unfinished tasks, report."""
     from rich.console import Console
+    from rich.markup import escape
 
     from experiments.errors import UsageError
     from experiments.spec import load_spec
@@ -56,13 +62,24 @@ def handle(args: argparse.Namespace) -> int:
     console = Console(stderr=True, soft_wrap=True)
     spec = load_spec(args.spec)
     directory = run_directory(spec, args.results)
+    for warning in spec.warnings:
+        if args.strict:
+            raise UsageError(f"{spec.source}: {warning} (--strict refuses warnings)")
+        console.print(f"[yellow]warning:[/yellow] {escape(f'{spec.source}: {warning}')}")
+    workers = args.workers or default_workers()
+    n_citizens, mean_degree = spec.largest_model
+    if n_citizens and args.cluster is None:  # a cluster's workers have memory of their own
+        from experiments.limits import check_fits
+
+        check_fits(n_citizens, mean_degree, copies=min(workers, spec.n_tasks),
+                   force=args.force, what=f"{spec.source}: the largest point")
     if args.dry_run:
         print_plan(spec, directory, Console(soft_wrap=True))
         return 0
     tasks = build_tasks(spec)
     with RunStore(directory, spec, task_table(tasks)) as store:
         for repair in store.repairs:
-            console.print(f"[yellow]repaired:[/yellow] {repair}")
+            console.print(f"[yellow]repaired:[/yellow] {escape(repair)}")
         finished = store.finished()
         todo = [t for t in tasks if t.index not in finished]
         resume_hint = f"datarovers sweep {args.spec}" + (
@@ -77,7 +94,6 @@ def handle(args: argparse.Namespace) -> int:
             if changed:
                 console.print(f"[yellow]note:[/yellow] {changed}; move the directory away to "
                               "recompute with the current code")
-        workers = args.workers or default_workers()
         failed = 0
         if todo:
             try:
