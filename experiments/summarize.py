@@ -31,7 +31,7 @@ from scipy import stats
 from experiments.analysis.labels import label
 from experiments.errors import UsageError
 from experiments.figures import style
-from experiments.storage import MANIFEST, read_results
+from experiments.storage import MANIFEST, atomic_write, read_results
 
 SUMMARY_COLUMNS = ("n", "mean", "sd", "ci_low", "ci_high")
 #: Panels of an over-time figure at most (one per value of the second factor).
@@ -296,8 +296,8 @@ def write_report(results: SweepResults, png_dir: Path | None = None,
                          + ", ".join(made))
     written = {"summary": results.directory / "summary.csv",
                "summary_timeseries": results.directory / "summary_timeseries.csv"}
-    points.to_csv(written["summary"], index=False)
-    series.to_csv(written["summary_timeseries"], index=False)
+    atomic_write(written["summary"], lambda tmp: points.to_csv(tmp, index=False))
+    atomic_write(written["summary_timeseries"], lambda tmp: series.to_csv(tmp, index=False))
     figure_dir = results.directory / "figures"
     figure_dir.mkdir(exist_ok=True)
     for stem, figure in made.items():
@@ -306,8 +306,8 @@ def write_report(results: SweepResults, png_dir: Path | None = None,
         written[stem] = path
         if png_dir is not None and stem in wanted:
             png_dir.mkdir(parents=True, exist_ok=True)
-            image = png_dir / f"{results.manifest['name']}_{stem}.png"
             wide = stem.endswith("_over_time") and len(results.factors) > 1
-            figure.write_image(image, width=1100 if wide else 800, height=450)
-            written[f"{stem}.png"] = image
+            written[f"{stem}.png"] = style.export(
+                figure, png_dir / f"{results.manifest['name']}_{stem}", formats=("png",),
+                width=1100 if wide else 800, height=450, scale=1.0)["png"]
     return written

@@ -88,3 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"datarovers {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # a full disk, a folder removed meanwhile: never a traceback
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        reason = err.strerror or str(err)
+        print(f"datarovers {args.command}: error: {one_line(f'{reason}{where}')}; nothing "
+              "finished is lost: run the same command again once it is fixed", file=sys.stderr)
+        return 2

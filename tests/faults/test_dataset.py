@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fault_helpers import assert_same_as_reference, quarantine_notes, run_dir, sweep
 
@@ -40,3 +42,18 @@ def test_summarize_of_a_damaged_task_file_is_one_line(finished, capsys):
     assert main(["summarize", str(run_dir(finished))]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a task file cannot be read" in err and len(err) < 800
+
+
+def test_summarize_on_a_full_disk_leaves_no_truncated_file(finished, monkeypatch, capsys):
+    import pandas as pd
+
+    def full_disk(self, path, *args, **kwargs):
+        Path(path).write_text("point,outc")  # a part was written, then the disk was full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    assert main(["summarize", str(run_dir(finished))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err
+    assert not (run_dir(finished) / "summary.csv").exists()
+    assert not list(run_dir(finished).glob(".summary*"))  # no temporary file left either
