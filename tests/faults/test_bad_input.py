@@ -53,7 +53,10 @@ def _one_error_line(capsys) -> str:
     (BASE + "[sample]\nmethod = 'latin'\nn = 1000000000\n"
      "bounds = { completeness_bonus = [0.0, 0.3] }\n", "expected at most 100,000 points"),
     (BASE.replace("n_citizens = 50", "n_citizens = 1e9"), "are available; expected a smaller"),
-])
+], ids=["event multiplies by nan", "event multiplies by inf", "thresholds 600 four times",
+        "an empty category name", "grid values 4 and 4.0", "grid values 0.1 and 0.10",
+        "a missing edge-list file", "a grid of 3.2 million points", "a Latin hypercube of 10^9",
+        "n_citizens = 1e9 in [fixed]"])
 def test_a_bad_spec_is_one_line_and_runs_nothing(tmp_path, capsys, text, message):
     assert _sweep(tmp_path, text) == 2
     line = _one_error_line(capsys)
@@ -93,7 +96,7 @@ def test_a_run_of_a_model_too_large_for_the_machine_is_refused(tmp_path, capsys)
     (b"\0" * (1 << 20), "line 1: a NUL byte, so not a text file"),
     (b"a a\nb b\nc c\n", "has only self-loops (3 citizens"),
     (b"a b c d e f g h " * 50_000 + b"\n", "line 1: got 'a b c d e f g h a b c d e f g h a"),
-])
+], ids=["1 MB of NUL bytes", "only self-loops", "one line of 800 kB"])
 def test_a_bad_edge_list_is_one_short_line(tmp_path, capsys, content, message):
     edges = tmp_path / "edges.txt"
     edges.write_bytes(content)

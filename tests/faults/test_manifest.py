@@ -29,7 +29,7 @@ def test_a_deleted_manifest_is_recreated_without_recomputing(finished, reference
     ('{"kind": "datarovers sweep"}', "missing spec_hash, points"),
     ("{not json", "unreadable"),
     ("", "unreadable"),
-])
+], ids=["a JSON list", "an empty object", "a sweep manifest without keys", "not JSON", "empty"])
 def test_a_broken_manifest_is_quarantined_and_recreated(finished, reference, content, problem,
                                                         capsys):
     before = _task_times(finished)
