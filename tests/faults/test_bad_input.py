@@ -112,3 +112,15 @@ def test_an_overlong_message_is_cut(capsys):
     cut = one_line("x" * 5_000_000)
     assert len(cut) <= 1500 and cut.endswith("(5,000,000 characters)")
     assert one_line("two\nlines") == "two lines"
+
+
+def test_a_run_with_an_event_after_its_last_step_warns_or_with_strict_fails(tmp_path, capsys):
+    event = "events=[{step = 9, target = 'privacy_concern', multiply = 2.0}]"
+    assert main(["run", "--steps", "3", "--set", "n_citizens=50", "--set", event, "--out",
+                 str(tmp_path / "a")]) == 0
+    assert "warning: the event at step 9 (privacy_concern) comes after the last step, 3" in \
+        capsys.readouterr().err
+    assert main(["run", "--steps", "3", "--set", "n_citizens=50", "--set", event, "--strict",
+                 "--out", str(tmp_path / "b")]) == 2
+    assert "--strict refuses warnings" in _one_error_line(capsys)
+    assert not (tmp_path / "b").exists()

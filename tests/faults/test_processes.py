@@ -160,3 +160,34 @@ def test_a_lock_left_by_a_killed_process_never_blocks(reference, finished):
         if holder.poll() is None:
             os.kill(holder.pid, signal.SIGKILL)
             holder.communicate(timeout=TIMEOUT)
+
+
+def test_a_disk_that_fills_mid_sweep_loses_nothing_and_the_rerun_completes(reference, tmp_path,
+                                                                          monkeypatch, capsys):
+    import errno
+
+    from fault_helpers import run_dir, sweep
+
+    import experiments.storage as storage
+
+    real = storage.atomic_write
+    written = []
+
+    def filling(path, write):
+        if path.name.startswith("task-") and len(written) >= 2:
+            raise storage.StorageError(f"cannot write {path} (No space left on device)") \
+                from OSError(errno.ENOSPC, "No space left on device")
+        real(path, write)
+        if path.name.startswith("task-"):
+            written.append(path)
+
+    monkeypatch.setattr(storage, "atomic_write", filling)
+    results = tmp_path / "results"
+    assert sweep(reference[0], results) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "2 finished tasks are saved" in err, err
+    assert len(list((run_dir(results) / "tasks").glob("task-*.parquet"))) == 2
+    monkeypatch.setattr(storage, "atomic_write", real)
+    assert sweep(reference[0], results) == 0
+    pd.testing.assert_frame_equal(dataset(results), reference[1])
+    assert manifest(results)["status"] == "completed"
