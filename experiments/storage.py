@@ -149,8 +149,9 @@ class RunStore:
         self._check_writable()
         self._acquire_lock()
         try:
-            for stale in self.tasks_dir.glob(".*.tmp"):
-                stale.unlink(missing_ok=True)
+            for folder in (self.directory, self.tasks_dir):  # left by a killed writer
+                for stale in folder.glob(".*.tmp"):
+                    stale.unlink(missing_ok=True)
             self.manifest = self._load_or_create(task_table)
             self._last_write = 0.0
             self.verify()

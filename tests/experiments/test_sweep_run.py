@@ -69,18 +69,22 @@ def test_same_spec_gives_identical_datasets_on_every_executor(tiny_spec, tmp_pat
     pd.testing.assert_frame_equal(frames["dask"], reference)
 
 
+#: Half the points read an edge list that exists (so the spec validates) but is malformed: the
+#: model raises in those tasks only.
 FAILING = TINY.replace("inference_skepticism = [0.0, 1.0]",
                        'network = ["watts_strogatz", "edge_list"]').replace(
-    "n_citizens = 100", 'n_citizens = 100\nedge_list = "/nonexistent/friends.txt"')
+    "n_citizens = 100", 'n_citizens = 100\nedge_list = "EDGES"')
 
 
 def test_a_failing_point_is_reported_and_the_others_complete(tmp_path, capsys):
-    spec_path = write_spec(tmp_path, FAILING)
+    edges = tmp_path / "friends.txt"
+    edges.write_text("a b\nc d e f\n")  # line 2 has four fields
+    spec_path = write_spec(tmp_path, FAILING.replace("EDGES", str(edges)))
     spec = load_spec(spec_path)
     assert sweep(spec_path, "--results", tmp_path / "results", "--workers", "2") == 1
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
-    assert "NetworkFileError: edge_list: cannot read '/nonexistent/friends.txt'" in err
+    assert f"NetworkFileError: edge_list: {str(edges)!r} line 2" in err
     assert "4 of 8 tasks failed" in err and "run again" in err
     directory = run_directory(spec, tmp_path / "results")
     manifest = json.loads((directory / "manifest.json").read_text())

@@ -101,6 +101,7 @@ def test_kill_9_during_consolidation_is_repaired(reference, finished):
     assert sweep(reference[0], finished) == 0
     pd.testing.assert_frame_equal(dataset(finished), reference[1])
     assert manifest(finished)["status"] == "completed"
+    assert not list(directory.glob(".*.tmp"))  # the half-written file is cleaned up
 
 
 @pytest.mark.slow
