@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="run directory (default results/runs/<time>-seed<seed>)")
     parser.add_argument("--strict", action="store_true",
                         help="refuse what is allowed but probably not meant (an event after the "
-                             "last step)")
+                             "last step, a network without edges)")
     parser.add_argument("--force", action="store_true",
                         help="build the model even if its estimated memory exceeds what the "
                              "machine has available")
@@ -76,13 +76,16 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.storage import StorageError
 
     prepared = prepare(parse_assignments(args.assignments), args.rng, args.out, args.force)
-    for event in prepared.model.params.events:
-        if event.step > args.steps:
-            late = (f"the event at step {event.step} ({event.target}) comes after the last "
-                    f"step, {args.steps}: it never happens")
-            if args.strict:
-                raise UsageError(f"{late} (--strict refuses warnings)")
-            print(f"datarovers run: warning: {late}", file=sys.stderr)
+    warnings = [f"the event at step {event.step} ({event.target}) comes after the last step, "
+                f"{args.steps}: it never happens"
+                for event in prepared.model.params.events if event.step > args.steps]
+    if prepared.model.network.adjacency.nnz == 0:
+        warnings.append(f"the {prepared.model.params.network} network has no edges: no citizen "
+                        "has a friend to show a score to or to infer one from")
+    for warning in warnings:
+        if args.strict:
+            raise UsageError(f"{warning} (--strict refuses warnings)")
+        print(f"datarovers run: warning: {warning}", file=sys.stderr)
     console = Console(stderr=False)
     with Progress(TextColumn("steps"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True) as bar:

@@ -124,3 +124,12 @@ def test_a_run_with_an_event_after_its_last_step_warns_or_with_strict_fails(tmp_
                  "--out", str(tmp_path / "b")]) == 2
     assert "--strict refuses warnings" in _one_error_line(capsys)
     assert not (tmp_path / "b").exists()
+
+
+def test_a_network_without_edges_is_a_warning_or_with_strict_an_error(tmp_path, capsys):
+    args = ["run", "--steps", "2", "--set", "n_citizens=20", "--set", "network='erdos_renyi'",
+            "--set", "mean_degree=0"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert "warning: the erdos_renyi network has no edges" in capsys.readouterr().err
+    assert main([*args, "--strict", "--out", str(tmp_path / "b")]) == 2
+    assert "--strict refuses warnings" in _one_error_line(capsys)
