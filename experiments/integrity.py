@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from experiments.errors import one_line
 from experiments.provenance import now
 
 QUARANTINE_DIR = "quarantine"
@@ -38,10 +39,9 @@ def file_sha256(path: Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def shorten(text: str, limit: int = MAX_REASON) -> str:
-    """``text`` on one line, cut to ``limit`` characters (with ``...`` when cut)."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[:limit - 3] + "..."
+def shorten(text: str) -> str:
+    """``text`` on one line, cut to :data:`MAX_REASON` characters (for notes and messages)."""
+    return one_line(text, MAX_REASON)
 
 
 def task_file_problem(path: Path, entry: dict[str, Any] | None,

@@ -83,11 +83,11 @@ def code_state(root: Path = REPO_ROOT) -> dict[str, Any]:
         version = importlib.metadata.version("datarovers")
     except importlib.metadata.PackageNotFoundError:
         version = None
-    state: dict[str, Any] = {"version": version}
+    state: dict[str, Any] = {"version": version, "path": str(root)}
     if git["commit"] is not None:
-        state.update(source="git checkout", path=str(root), **git)
+        state.update(source="git checkout", **git)
     else:
-        state.update(source="installed", path=str(root), commit=None, dirty=None,
+        state.update(source="installed", commit=None, dirty=None,
                      files=code_files_hash(root),
                      commit_missing=f"{root} is not the top of a git work tree (an installed "
                                     "distribution); its version and file hash identify the code")

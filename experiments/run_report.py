@@ -37,17 +37,16 @@ DISCLOSURE_SERIES = ("mean_disclosure", "sharing_rate", "share_disclose_none",
 SCORE_SERIES = ("mean_score", "median_score")
 
 
-def load_run(run_dir: Path, manifest: dict | None = None) -> RunRecord:
+def load_run(run_dir: Path) -> RunRecord:
     """Read a single run's directory (its manifest and ``timeseries.parquet``).
 
     Raises:
         UsageError: It is not a run directory, or its time series is missing or unreadable.
     """
-    if manifest is None:
-        try:
-            manifest = json.loads((run_dir / MANIFEST).read_text())
-        except (OSError, ValueError) as err:
-            raise UsageError(f"{run_dir / MANIFEST}: unreadable ({err})") from None
+    try:
+        manifest = json.loads((run_dir / MANIFEST).read_text())
+    except (OSError, ValueError) as err:
+        raise UsageError(f"{run_dir / MANIFEST}: unreadable ({err})") from None
     if manifest.get("kind") != RUN_KIND:
         raise UsageError(f"{run_dir}: not a single run's directory (kind "
                          f"{manifest.get('kind')!r}); expected one written by datarovers run")

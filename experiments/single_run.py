@@ -56,10 +56,10 @@ def fresh_seed() -> int:
     return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0])
 
 
-def build_model(overrides: dict[str, Any], seed: int) -> DisclosureModel:
-    """Validate the parameters and build the model, turning bad input into a UsageError."""
+def build_model(params: Params, seed: int) -> DisclosureModel:
+    """Build the model, turning what only building finds (a bad network file) into a UsageError."""
     try:
-        return DisclosureModel(rng=seed, **overrides)
+        return DisclosureModel(params, rng=seed)
     except (ValueError, TypeError) as err:
         raise UsageError(str(err)) from None
 
@@ -156,7 +156,7 @@ def prepare(overrides: dict[str, Any], seed: int | None, out: Path | None,
     seed = fresh_seed() if seed is None else seed
     out = default_run_dir(seed) if out is None else out
     check_output_dir(out)
-    return PreparedRun(build_model(overrides, seed), seed, out)
+    return PreparedRun(build_model(params, seed), seed, out)
 
 
 @contextlib.contextmanager

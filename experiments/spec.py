@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.errors import UsageError
+from experiments.limits import estimated_bytes
 from experiments.paths import resolve_spec
 from simulation import Params
 from simulation.metrics import output_columns
@@ -271,8 +272,8 @@ def parse_spec(raw: Mapping[str, Any], source: str | Path = "<spec>") -> SweepSp
                 raise fail("edge_list", f"{params.edge_list!r} is not a file (paths are relative "
                            f"to the folder the command runs in, {Path.cwd()}); expected the "
                            "edge-list file every task reads")
-        if params.network != "edge_list" and params.n_citizens * (1 + params.mean_degree) > \
-                largest[0] * (1 + largest[1]):
+        if params.network != "edge_list" and estimated_bytes(
+                params.n_citizens, params.mean_degree) > estimated_bytes(*largest):
             largest = (params.n_citizens, params.mean_degree)
         for event in params.events:
             late = (f"[[events]] at step {event.step} ({event.target}) comes after the last "

@@ -26,7 +26,7 @@ from experiments.cli import (
     validate,
     viz,
 )
-from experiments.errors import UsageError
+from experiments.errors import UsageError, one_line
 
 #: The subcommand modules, in the order ``--help`` lists them.
 COMMANDS = [run, sweep, summarize, sensitivity, compare, tipping, discover, paper, specs,
@@ -50,16 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMANDS:
         module.add_parser(sub)
     return parser
-
-
-#: Longest error line printed: a message quoting a broken file is cut, not megabytes long.
-MAX_ERROR = 1500
-
-
-def one_line(message: str, limit: int = MAX_ERROR) -> str:
-    """``message`` on one line (line breaks become spaces), cut to ``limit`` characters."""
-    line = " ".join(message.split())
-    return line if len(line) <= limit else line[:limit - 30] + f"... ({len(line):,} characters)"
 
 
 def uses_local_pool(args: argparse.Namespace) -> bool:
