@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario
 
+from simulation import events
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeHistogram, CodeTables
@@ -474,10 +475,7 @@ class DisclosureModel(mesa.Model):
     # --- platform, aggregates, outputs ----------------------------------------------------------
     def _apply_due_events(self) -> None:
         """Apply the events of the coming step (scheduled by Mesa between steps)."""
-        due = round(self.time + 0.5)
-        for event in self.params.events:
-            if event.step != due:
-                continue
+        for event in events.due(self.params.events, round(self.time + 0.5)):
             if event.target == "privacy_concern":
                 self.population.privacy_concern *= np.float32(event.value)
             else:
