@@ -39,7 +39,8 @@ def child(task: str, n: int) -> None:
     import numpy as np
 
     from simulation import DisclosureModel, Params
-    from simulation.network import _from_networkx, build_network
+    from simulation.network import build_network
+    from simulation.network.graph import _from_networkx
 
     imported = time.perf_counter()
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

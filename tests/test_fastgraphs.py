@@ -16,9 +16,9 @@ import pytest
 import scipy.sparse as sp
 import scipy.stats as st
 
-from simulation import fastgraphs as fg
-from simulation._holme_kim import set_order
 from simulation.network import adjacency_from_edges
+from simulation.network import generators as fg
+from simulation.network.holme_kim import set_order
 
 #: Significance level for the distribution tests (seeded, so each is one fixed draw).
 ALPHA = 1e-3

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from simulation import Params
-from simulation import network as network_module
 from simulation.network import (
     FAST_MIN_NODES,
     NetworkFileError,
@@ -14,6 +13,8 @@ from simulation.network import (
     build_network,
     read_edge_list,
 )
+from simulation.network import build as network_build
+from simulation.network import graph as network_graph
 
 RANDOM_KINDS = ["erdos_renyi", "watts_strogatz", "barabasi_albert", "holme_kim",
                 "stochastic_block"]
@@ -30,7 +31,7 @@ def build(kind, n, seed, **kw):
 def path(request, monkeypatch):
     """Run a test on both paths; the fast one at small n by lowering the cut-off."""
     if request.param == "fast":
-        monkeypatch.setattr(network_module, "FAST_MIN_NODES", 100)
+        monkeypatch.setattr(network_build, "FAST_MIN_NODES", 100)
     return request.param
 
 
@@ -72,8 +73,8 @@ def test_same_seed_same_graph_different_seed_different_graph(kind, path):
 
 
 def test_fast_path_is_used_from_the_cut_off_on():
-    # The 10^4-node graph comes from fastgraphs (not networkx, whose graph for the same seed
-    # differs), is a Watts-Strogatz graph with k = 8 and is reproducible.
+    # The 10^4-node graph comes from simulation.network.generators (not networkx, whose graph
+    # for the same seed differs), is a Watts-Strogatz graph with k = 8 and is reproducible.
     n = FAST_MIN_NODES
     net = build("watts_strogatz", n, seed=3)
     seed = int(np.random.default_rng(3).integers(2**32))
@@ -145,7 +146,7 @@ def test_compiled_and_scipy_assembly_give_the_same_matrix(monkeypatch):
     src[:100] = np.arange(100)  # a hub: row 0 gets more than the insertion-sort length
     dst[:100] = 0
     by_scipy = adjacency_from_edges(n, src, dst)
-    monkeypatch.setattr(network_module, "COMPILED_MIN_EDGES", 1)
+    monkeypatch.setattr(network_graph, "COMPILED_MIN_EDGES", 1)
     compiled = adjacency_from_edges(n, src, dst)
     for field in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(compiled, field), getattr(by_scipy, field))

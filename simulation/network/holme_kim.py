@@ -1,4 +1,4 @@
-"""Compiled kernel of the Holme-Kim generator (see ``simulation.fastgraphs.holme_kim_edges``).
+"""Compiled kernel of the Holme-Kim generator (``simulation.network.generators.holme_kim_edges``).
 
 The triad-formation step picks a neighbour of the last preferential-attachment target in the
 graph as it is at that moment, so every step depends on the whole past: the process is

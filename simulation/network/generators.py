@@ -24,7 +24,8 @@ Two ideas carry the random generators:
   made when it is needed and is independent of everything before it.
 
 Holme-Kim's triad step reads the graph as it stands at each step, so it runs step by step as
-compiled code (``simulation._holme_kim``). The ring lattice and the complete graph are not random.
+compiled code (``simulation.network.holme_kim``). The ring lattice and the complete graph are
+not random.
 
 References:
     Batagelj, V. & Brandes, U. (2005). Efficient generation of large random networks.
@@ -506,7 +507,7 @@ def holme_kim_edges(n: int, m: int, triad_prob: float, rng: np.random.Generator)
     then for each further link, with probability p closes a triangle to a uniform neighbour of
     the last candidate it linked to that it is not yet linked to, else links to the next
     candidate. This step reads the graph as it is at that moment, so the process is run step
-    by step, compiled with numba (``simulation._holme_kim``), which also reproduces the order
+    by step, compiled with numba (``simulation.network.holme_kim``), which also reproduces the order
     in which networkx's ``set`` hands out the candidates.
 
     Args:
@@ -517,6 +518,6 @@ def holme_kim_edges(n: int, m: int, triad_prob: float, rng: np.random.Generator)
     """
     if m < 1 or n < m:
         raise ValueError(f"holme_kim: m = {m} with n = {n}, expected 1 <= m <= n")
-    from simulation._holme_kim import holme_kim_kernel  # numba compiles on first import
+    from simulation.network.holme_kim import holme_kim_kernel  # numba compiles on first import
 
     return holme_kim_kernel(n, m, float(triad_prob), rng, np.empty(0, dtype=_index_dtype(n)))
