@@ -40,7 +40,6 @@ from functools import cached_property, lru_cache
 import numpy as np
 from scipy.special import expit
 
-from simulation.kernels.state import score_tally
 from simulation.params import Params
 from simulation.score import SCORE_MIN, SCORE_RANGE, to_points
 
@@ -118,7 +117,8 @@ class Incentives:
                    params.campaign_bonus, params.blacklist_below, params.blacklist_penalty)
 
     @cached_property
-    def _service_table(self) -> np.ndarray:
+    def service_table(self) -> np.ndarray:
+        """Service value on a grid of ``SERVICE_GRID_STEP`` points from 350 (for smooth steps)."""
         grid = SCORE_MIN + SERVICE_GRID_STEP * np.arange(SERVICE_GRID_SIZE + 2)
         return service_value(grid, self.thresholds, self.benefits, self.smoothness)
 
@@ -128,7 +128,7 @@ class Incentives:
             return service_value(score, self.thresholds, self.benefits, 0.0)
         position = (np.asarray(score) - SCORE_MIN) / SERVICE_GRID_STEP
         index = position.astype(np.int64)
-        table = self._service_table
+        table = self.service_table
         return table[index] + (position - index) * (table[index + 1] - table[index])
 
     def private_value(self, score: np.ndarray, privacy_paid: np.ndarray) -> np.ndarray:
@@ -206,13 +206,28 @@ def score_bin(score: np.ndarray) -> np.ndarray:
                       PERCENTILE_BINS - 1)
 
 
-def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerView:
-    """The peer view of citizens with scores ``score`` (``PeerView.from_sums``).
+def peer_sums(score: np.ndarray, shares: np.ndarray) -> tuple[float, float, int, np.ndarray]:
+    """The sums the peer view is made of.
 
-    The sums come from one compiled pass (``simulation.kernels.state.score_tally``).
+    Returns:
+        (sum of all scores, sum of the scores shown, number of sharers, for each
+        ``PERCENTILE_BIN``-wide score bin the number of sharers in lower bins). The sums are
+        accumulated in citizen order (``np.cumsum``), as the compiled pass
+        ``simulation.kernels.state.score_tally`` does, so the two agree bit for bit.
     """
-    return PeerView.from_sums(*score_tally(score, shares, SCORE_MIN, PERCENTILE_BIN,
-                                           PERCENTILE_BINS), score.size, skepticism)
+    score = np.asarray(score, dtype=np.float64)
+    shares = np.asarray(shares, dtype=bool)
+    if score.size == 0:
+        return 0.0, 0.0, 0, np.zeros(PERCENTILE_BINS, dtype=np.int64)
+    total = float(np.cumsum(score)[-1])
+    shown = float(np.cumsum(np.where(shares, score, 0.0))[-1])
+    per_bin = np.bincount(score_bin(score[shares]), minlength=PERCENTILE_BINS)
+    return total, shown, int(shares.sum()), np.cumsum(per_bin) - per_bin
+
+
+def peer_view(score: np.ndarray, shares: np.ndarray, skepticism: float) -> PeerView:
+    """The peer view of citizens with scores ``score`` (``PeerView.from_sums`` of ``peer_sums``)."""
+    return PeerView.from_sums(*peer_sums(score, shares), np.size(score), skepticism)
 
 
 def utility(score: np.ndarray, privacy_paid: np.ndarray, shares: np.ndarray | bool,

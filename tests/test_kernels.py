@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from simulation import Params
-from simulation.kernels.state import disclosure_codes, refresh
+from simulation.kernels.state import disclosure_codes, refresh, score_tally
 from simulation.kernels.utility import UtilityTables
 from simulation.kernels.utility import utility as compiled_utility
 from simulation.rules import (
@@ -12,6 +12,7 @@ from simulation.rules import (
     PERCENTILE_BINS,
     Incentives,
     PeerView,
+    peer_sums,
     peer_view,
     score_bin,
     utility,
@@ -119,3 +120,13 @@ def test_scores_equal_credit_score_of_the_state_after_every_step(overrides):
         expected = credit_score(pop.behaviour, pop.quality, pop.disclosed, model.imputed,
                                 p.scored_weights, p.behaviour_weight, p.completeness_bonus)
         np.testing.assert_array_equal(pop.score, expected)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5000])
+def test_compiled_score_tally_equals_rules_peer_sums_bitwise(n):
+    score, _, shares = random_state(np.random.default_rng(11), max(n, 6))
+    score, shares = score[:n], shares[:n]
+    compiled = score_tally(score, shares, SCORE_MIN, PERCENTILE_BIN, PERCENTILE_BINS)
+    defined = peer_sums(score, shares)
+    assert compiled[:3] == defined[:3]
+    np.testing.assert_array_equal(compiled[3], defined[3])

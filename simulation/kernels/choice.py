@@ -64,7 +64,7 @@ def utility_scale(incentives: Incentives) -> float | None:
                     incentives.blacklist_penalty, *incentives.benefits]
     if min(coefficients) < 0:
         return None
-    if incentives.smoothness > 0 and np.any(np.diff(incentives._service_table) < 0):
+    if incentives.smoothness > 0 and np.any(np.diff(incentives.service_table) < 0):
         return None
     return (1.0 + sum(coefficients) + incentives.sharing_cost + incentives.campaign_bonus
             + 2.0 * incentives.status_weight)

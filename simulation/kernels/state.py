@@ -48,7 +48,7 @@ def _below(per_bin):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def score_tally(score, shares, score_min, bin_width, n_bins):  # pragma: no cover - compiled
-    """Sums the peer view is made of, in one pass (``simulation.rules.peer_view``).
+    """Sums the peer view is made of, in one pass: compiled ``simulation.rules.peer_sums``.
 
     Returns:
         (sum of all scores, sum of shown scores, number of sharers, sharers in lower bins),

@@ -68,7 +68,7 @@ class UtilityTables:
         c[BLACKLIST_PENALTY] = incentives.blacklist_penalty
         c[INFERRED_SCORE] = peers.inferred_score
         c[N_SHARERS] = peers.n_sharers
-        table = (incentives._service_table if incentives.smoothness > 0
+        table = (incentives.service_table if incentives.smoothness > 0
                  else np.zeros(2))
         return cls(tuple(c.tolist()), np.ascontiguousarray(table, dtype=np.float64),
                    np.ascontiguousarray(incentives.thresholds, dtype=np.float64),
