@@ -259,9 +259,11 @@ class DisclosureModel(mesa.Model):
             self._step_agents(draws)
         self._refresh(rescore_all=False, given=given)
 
-    def _draw(self) -> Draws:
+    def _draw(self, revising: np.ndarray | None = None) -> Draws:
+        """This step's draws (``revising``: given revisers, else each with probability r)."""
         p, rng = self.params, self.decision_rng
-        revising = np.flatnonzero(rng.random(self.n_citizens) < p.revision_rate)
+        if revising is None:
+            revising = np.flatnonzero(rng.random(self.n_citizens) < p.revision_rate)
         gumbel = uniform = None
         if p.rule in ("best_response", "norm") and p.logit_temperature > 0:
             gumbel = rng.gumbel(size=(revising.size,
@@ -286,7 +288,16 @@ class DisclosureModel(mesa.Model):
         del self._agent_step
 
     def decide_for(self, citizen: Citizen) -> None:
-        """Citizen.step() of the per-agent engine: decide if revising, with this step's draws."""
+        """Citizen.step(): decide if revising, with this step's draws.
+
+        Called outside ``step()`` (``model.citizen(7).step()`` by hand), the citizen revises
+        now: its choice noise comes from the decision stream (so later steps differ from a run
+        left alone), it reads its neighbours' present choices, and the platform rescores it and
+        the neighbour counts follow at once. The collected outputs change at the next step.
+        """
+        if not hasattr(self, "_agent_step"):
+            self._revise_alone(citizen)
+            return
         draws, order, decided = self._agent_step
         j = order.get(citizen.node)
         if j is None:
@@ -302,6 +313,17 @@ class DisclosureModel(mesa.Model):
         else:
             citizen.disclosed = disclosed[0]
             citizen.shares_score = bool(shares[0])
+
+    def _revise_alone(self, citizen: Citizen) -> None:
+        """One citizen revises between steps (``decide_for`` outside ``step()``)."""
+        who = np.array([citizen.node], dtype=np.int64)
+        pop = self.population
+        live = nbh.live_rows(self.network.adjacency, who, pop.disclosed,
+                             self.params.scored_categories)
+        disclosed, shares, _ = self._decide(self._draw(who), live, live_context=True)
+        pop.disclosed[citizen.node] = disclosed[0]
+        pop.shares_score[citizen.node] = bool(shares[0])
+        self._update_state(rescore_all=False)
 
     # --- decision rules -----------------------------------------------------------------------
     @property
@@ -490,7 +512,13 @@ class DisclosureModel(mesa.Model):
 
     def _refresh(self, rescore_all: bool = True,
                  given: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        """Update codes and scores, the peer view and the neighbour counts; collect the outputs.
+        """Bring the platform's state up to date (``_update_state``) and collect the outputs."""
+        self._update_state(rescore_all, given)
+        self._collect()
+
+    def _update_state(self, rescore_all: bool = True,
+                      given: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Update codes and scores, the peer view, the neighbour counts and the histograms.
 
         One compiled kernel (``simulation.kernels.state.refresh``) brings the disclosure codes
         up to date, rescores the citizens whose choice changed (but those ``given``) and sums
@@ -520,7 +548,6 @@ class DisclosureModel(mesa.Model):
                                                  self.code_tables)
         self._histogram.update(changed, previous, self._codes)
         self._scores.update(pop.score, None if rescore_all else (previous_score, new_score))
-        self._collect()
 
     def _collect(self) -> None:
         """Compute this step's outputs (welfare included) and hand them to the DataCollector."""
