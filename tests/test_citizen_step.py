@@ -10,25 +10,12 @@ import numpy as np
 import pytest
 
 from simulation import DisclosureModel
-from simulation.score import credit_score
+from tests.state_checks import assert_state_is_fresh
 
 RULES = {"best_response": {"logit_temperature": 0.05, "data_correlation": 0.3},
          "norm": {"logit_temperature": 0.0, "conformity": 0.5},
          "imitation": {},
          "threshold": {"n_seeds": 15}}
-
-
-def assert_state_is_fresh(model: DisclosureModel) -> None:
-    """Scores, neighbour counts and adopters equal a recount from the disclosures."""
-    p, pop = model.params, model.population
-    expected = credit_score(pop.behaviour, pop.quality, pop.disclosed, model.imputed,
-                            p.scored_weights, p.behaviour_weight, p.completeness_bonus)
-    np.testing.assert_array_equal(pop.score, expected)
-    adjacency = model.network.adjacency
-    np.testing.assert_array_equal(model.neighbourhood.disclosing,
-                                  adjacency @ pop.disclosed.astype(np.float64))
-    adopted = pop.disclosed[:, p.scored_categories].all(axis=1).astype(np.float64)
-    np.testing.assert_array_equal(model.neighbourhood.adopters, adjacency @ adopted)
 
 
 @pytest.mark.parametrize("engine", ["vectorized", "agents"])
