@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from simulation import decisions
 from simulation.codes import CodeHistogram, CodeTables
 from simulation.kernels.outputs import SCORE_BINS, count_scores, move_scores, step_outputs
 from simulation.kernels.utility import UtilityTables
@@ -160,6 +161,7 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
         scores: The histogram of the current scores, above :data:`EXACT_DISTRIBUTION_LIMIT`
             citizens (made here if not given).
     """
+    rule = decisions.get(params.rule)
     score = pop.score
     binned = score.size > EXACT_DISTRIBUTION_LIMIT
     if binned and scores is None:
@@ -171,8 +173,8 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
         neighbourhood.degree, neighbourhood.disclosing, pop.privacy_concern,
         np.asarray(params.sensitivities, dtype=np.float64), leakage_table, perceived_weight,
         tables.weighted, tables.count, tables.adopted, tables.bits,
-        np.asarray(params.thresholds, dtype=np.float64), params.rule == "norm",
-        float(params.conformity), params.rule == "threshold", peers.score_sum,
+        np.asarray(params.thresholds, dtype=np.float64), rule.conformity_in_welfare,
+        float(params.conformity), rule.reports_cascade, peers.score_sum,
         peers.shown_score_sum, *UtilityTables.of(incentives, peers).arrays())
     return dict(zip(_columns(params.categories, params.thresholds), values.tolist(),
                     strict=True))

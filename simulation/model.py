@@ -22,9 +22,8 @@ network kind does not change the citizens drawn, and the same seed gives the sam
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 import mesa
 import networkx as nx
@@ -32,10 +31,11 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario
 
-from simulation import events
+from simulation import decisions, events
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeHistogram, CodeTables
+from simulation.decisions import Decision, DecisionRule, Draws
 from simulation.kernels import choice
 from simulation.kernels.state import record_choices, refresh
 from simulation.metrics import (
@@ -53,12 +53,8 @@ from simulation.rules import (
     PERCENTILE_BINS,
     Incentives,
     PeerView,
-    adoption_requirement,
     best_response,
-    conformity_gain,
-    fermi_copy_probability,
     leakage,
-    option_count,
     utility,
 )
 from simulation.score import (
@@ -72,44 +68,6 @@ from simulation.score import (
 
 #: No citizen, no score: ``given`` of a refresh that rescores every citizen whose choice changed.
 _NOBODY = (np.empty(0, dtype=np.int64), np.empty(0))
-
-
-class Decision(NamedTuple):
-    """What the revisers of a step chose (rows align with the draws' revisers).
-
-    Attributes:
-        disclosed: Their new disclosures, (R, K).
-        shares: Whether each now shows its score.
-        score: Their new scores when the rule computed them on the way (the vectorised best
-            response and norm rules), else None (the platform rescores them).
-    """
-
-    disclosed: np.ndarray
-    shares: np.ndarray
-    score: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class Draws:
-    """The random numbers of one step, drawn up front in a fixed order.
-
-    Attributes:
-        revising: Indices of the citizens who revise this step (ascending).
-        gumbel: Logit choice noise, one row per reviser (best response and norm, T > 0).
-        uniform: Two uniforms per reviser (imitation: which neighbour, whether to copy).
-    """
-
-    revising: np.ndarray
-    gumbel: np.ndarray | None
-    uniform: np.ndarray | None
-
-    def row(self, j: int) -> Draws:
-        """The draws of the j-th reviser alone."""
-        pick = slice(j, j + 1)
-        return Draws(self.revising[pick],
-                     None if self.gumbel is None else self.gumbel[pick],
-                     None if self.uniform is None else self.uniform[pick])
-
 
 class DisclosureModel(mesa.Model):
     """Agent-based model of credit-score-driven data disclosure on a social network.
@@ -167,13 +125,17 @@ class DisclosureModel(mesa.Model):
         self.params = Params.resolve(params, overrides)
         super().__init__(rng=rng, scenario=scenario)
         p = self.params
+        #: The decision rule in force (``simulation.decisions``; the rule cannot change).
+        self.decision_rule: DecisionRule = decisions.get(p.rule)
         network_rng, population_rng, self.decision_rng = self.rng.spawn(3)
         if p.network == "edge_list":  # the file sets the population size
             self.network: SocialNetwork = build_network(p, network_rng)
-            self.population: Population = draw_population(p, self.network.n_nodes,
-                                                          population_rng)
+            self.population: Population = draw_population(
+                p, self.network.n_nodes, population_rng,
+                place_seeds=self.decision_rule.places_seeds)
         else:  # the block model's communities depend on privacy concern
-            self.population = draw_population(p, p.n_citizens, population_rng)
+            self.population = draw_population(p, p.n_citizens, population_rng,
+                                              place_seeds=self.decision_rule.places_seeds)
             self.network = build_network(p, network_rng, self.population.privacy_concern)
         self._degree = self.network.degree.astype(np.float64)
         self._max_degree = int(self.network.degree.max(initial=0))
@@ -183,8 +145,8 @@ class DisclosureModel(mesa.Model):
         self._perceived_weight = nbh.perceived_weights(self.network.adjacency, self._degree)
         # Read when binned (metrics.EXACT_DISTRIBUTION_LIMIT); the thresholds are fixed.
         self._scores = ScoreHistogram(p.thresholds)
-        # Under the threshold rule, those who disclose everything at t = 0 are the seeds.
-        self._seeds = self.population.disclosed[:, p.scored_categories].all(axis=1)
+        #: Who discloses every scored category at t = 0 (the threshold rule's seeds).
+        self.seeds = self.population.disclosed[:, p.scored_categories].all(axis=1)
         self._histogram = CodeHistogram(privacy_quintiles(self.population.privacy_concern),
                                         self._degree, p.n_categories)
         self.imputed = imputed_quality(p.imputation, self.population.quality,
@@ -247,7 +209,7 @@ class DisclosureModel(mesa.Model):
         if p.engine == "vectorized":
             who = draws.revising
             # The best response reads every citizen's counts in place; the others, rows.
-            rows = None if p.rule == "best_response" else self._counts.rows(who)
+            rows = None if self.decision_rule.reads_counts_in_place else self._counts.rows(who)
             decision = self._decide(draws, rows)
             if decision.score is not None:
                 given = (who, record_choices(who, *decision, pop.disclosed, pop.shares_score,
@@ -264,13 +226,7 @@ class DisclosureModel(mesa.Model):
         p, rng = self.params, self.decision_rng
         if revising is None:
             revising = np.flatnonzero(rng.random(self.n_citizens) < p.revision_rate)
-        gumbel = uniform = None
-        if p.rule in ("best_response", "norm") and p.logit_temperature > 0:
-            gumbel = rng.gumbel(size=(revising.size,
-                                      option_count(int(self._active_categories().sum()))))
-        elif p.rule == "imitation":
-            uniform = rng.random((revising.size, 2))
-        return Draws(revising, gumbel, uniform)
+        return Draws(revising, self.decision_rule.noise(self, rng, revising.size))
 
     def _step_agents(self, draws: Draws) -> None:
         """The per-agent engine: each reviser's Citizen.step() decides on its own row."""
@@ -351,53 +307,35 @@ class DisclosureModel(mesa.Model):
         """
         return choice.best_response if self.params.engine == "vectorized" else best_response
 
-    def _active_categories(self) -> np.ndarray:
-        """Categories in the option set: all, or only weighted ones when others can only cost."""
-        p = self.params
-        if p.logit_temperature == 0 and p.rule != "norm":
-            return p.scored_weights > 0
-        return np.ones(p.n_categories, dtype=bool)
+    def neighbour_counts(self, who: np.ndarray) -> nbh.Neighbourhood:
+        """The kept neighbour counts of the citizens ``who`` (rows, as of this step's state)."""
+        return self._counts.rows(who)
 
-    def _disclosure_cost(self, who: np.ndarray, context: nbh.Neighbourhood) -> np.ndarray:
+    def privacy_cost(self, who: np.ndarray | slice, context: nbh.Neighbourhood) -> np.ndarray:
         """Net utility cost of disclosing each category, shape (len(who), K).
 
-        v_i * kappa_k * L(n_ik), less the conformity gain under the norm rule.
+        v_i * kappa_k * L(n_ik), less the decision rule's conformity gain (the norm rule's).
         """
         p = self.params
         kappa = np.asarray(p.sensitivities)
         share = leakage(context.disclosing, p.data_correlation) if p.data_correlation else 1.0
         cost = self.population.privacy_concern[who, None].astype(np.float64) * kappa * share
-        if p.rule == "norm":
-            cost = cost - conformity_gain(context.share_disclosing(), p.conformity,
-                                          p.n_categories)
+        gain = self.decision_rule.conformity_gain(p, context)
+        if gain is not None:
+            cost = cost - gain
         return cost
 
     def _decide(self, draws: Draws, context: nbh.Neighbourhood | None,
                 live_context: bool = False) -> Decision:
-        """What the revisers in ``draws`` choose.
+        """What the revisers in ``draws`` choose: the decision rule's ``decide``.
 
-        ``context``: their neighbour counts, rows aligned with the revisers; None for the
-        vectorised best response, which reads ``self.neighbourhood`` at their rows.
+        ``context``: their neighbour counts, rows aligned with the revisers; None on the
+        vectorised engine for a rule that reads ``self.neighbourhood`` at their rows.
         """
-        p, pop, who = self.params, self.population, draws.revising
-        if p.rule == "threshold":
-            need = adoption_requirement(context.degree, pop.threshold[who], p.threshold_kind)
-            disclosed = pop.disclosed[who].copy()
-            adopt = context.adopters >= need
-            disclosed[np.ix_(adopt, p.scored_categories)] = True
-            return Decision(disclosed, pop.shares_score[who].copy())
-        if p.rule == "imitation":
-            return Decision(*self._imitate(draws, context, live_context))
-        # The compiled best response also gives the revisers' new scores (the per-agent
-        # engine's are rescored by the platform).
-        respond = choice.scored_best_response if p.engine == "vectorized" else best_response
-        return Decision(*respond(
-            *self._choice_inputs(who, context), self.incentives, self.peers,
-            choice_noise=draws.gumbel, temperature=p.logit_temperature,
-            active=self._active_categories()))
+        return self.decision_rule.decide(self, draws, context, live_context)
 
-    def _choice_inputs(self, who: np.ndarray, context: nbh.Neighbourhood | None
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def choice_inputs(self, who: np.ndarray, context: nbh.Neighbourhood | None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(withheld raw score, gains, privacy cost) of the revisers ``who``.
 
         The vectorised engine computes them in one compiled pass (equal bit for bit to the
@@ -412,43 +350,22 @@ class DisclosureModel(mesa.Model):
                 float(np.dot(weights, self.imputed)), self.imputed, weights,
                 p.completeness_bonus, np.asarray(p.sensitivities),
                 nbh.leakage_table(p.data_correlation, self._max_degree))
-            if p.rule == "norm":
-                cost = cost - conformity_gain(context.share_disclosing(), p.conformity,
-                                              p.n_categories)
+            gain = self.decision_rule.conformity_gain(p, context)
+            if gain is not None:
+                cost = cost - gain
             return withheld, gains, cost
         return (withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
-                self._disclosure_cost(who, context))
+                self.privacy_cost(who, context))
 
-    def _imitate(self, draws: Draws, context: nbh.Neighbourhood, live_context: bool
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        """Fermi rule: copy a uniformly drawn neighbour's (d, share) with prob. 1/(1+e^(dU/K))."""
-        p, pop, who = self.params, self.population, draws.revising
-        adjacency = self.network.adjacency
-        disclosed, shares = pop.disclosed[who].copy(), pop.shares_score[who].copy()
-        degree = self._degree[who].astype(np.int64)
-        has = degree > 0
-        pick = (adjacency.indptr[who[has]]
-                + np.minimum((draws.uniform[has, 0] * degree[has]).astype(np.int64),
-                             degree[has] - 1))
-        model_of = adjacency.indices[pick].astype(np.int64)
-        learners = who[has]
-        if live_context:
-            model_context = nbh.live_rows(adjacency, model_of, pop.disclosed, p.scored_categories)
-        else:
-            model_context = self._counts.rows(model_of)
-        own = self._current_utility(learners, nbh.rows(context, np.flatnonzero(has)))
-        theirs = self._current_utility(model_of, model_context)
-        copy = draws.uniform[has, 1] < fermi_copy_probability(own, theirs, p.imitation_noise)
-        rows = np.flatnonzero(has)[copy]
-        disclosed[rows] = pop.disclosed[model_of[copy]]
-        shares[rows] = pop.shares_score[model_of[copy]]
-        return disclosed, shares
+    def current_utility(self, who: np.ndarray | slice, context: nbh.Neighbourhood,
+                        neighbour_perceived: np.ndarray | float = 0.0,
+                        score: np.ndarray | None = None) -> np.ndarray:
+        """U of the citizens' present choices (``score``: if already known).
 
-    def _current_utility(self, who: np.ndarray | slice, context: nbh.Neighbourhood,
-                         neighbour_perceived: np.ndarray | float = 0.0,
-                         score: np.ndarray | None = None) -> np.ndarray:
-        """U of the citizens' present choices (``score``: if already known)."""
+        ``context``: their neighbour counts; ``neighbour_perceived``: the mean perceived score
+        of their neighbours (0 in decisions, where it is the same for every option).
+        """
         p, pop = self.params, self.population
         disclosed = pop.disclosed[who]
         if score is None:
@@ -458,29 +375,36 @@ class DisclosureModel(mesa.Model):
                                    p.behaviour_weight),
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
                 disclosed))
-        # The cost includes the conformity gain of the norm rule.
-        paid = np.where(disclosed, self._disclosure_cost(who, context), 0.0).sum(axis=1)
-        if p.rule == "norm":
-            paid = paid - p.conformity * (1.0 - context.share_disclosing()).mean(axis=1)
+        # The cost includes the rule's conformity gain, and the rule may add a utility term.
+        paid = np.where(disclosed, self.privacy_cost(who, context), 0.0).sum(axis=1)
+        extra = self.decision_rule.conformity_utility(p, context)
+        if extra is not None:
+            paid = paid - extra
         return utility(score, paid, pop.shares_score[who], self.incentives, self.peers,
                        neighbour_perceived)
 
     def coerced_share(self) -> float:
         """Share of disclosing citizens who would disclose nothing if nobody else disclosed.
 
-        Utility rules: each discloser's exact best response when its neighbours disclose
-        nothing (leakage 1, no conformity gain) and a skeptical platform sees no disclosures
-        (imputing the population mean quality). Threshold rule: adopters who are not seeds
-        (they needed others). Peppet (2011), "Unraveling privacy", 105 Nw. U. L. Rev. 1153.
+        Defined by the decision rule (``DecisionRule.coerced_share``): for the utility rules
+        each discloser's exact best response alone (``best_response_alone``); for the threshold
+        rule the adopters who are not seeds (they needed others). Peppet (2011), "Unraveling
+        privacy", 105 Nw. U. L. Rev. 1153.
+        """
+        return self.decision_rule.coerced_share(self)
+
+    def best_response_alone(self) -> np.ndarray | None:
+        """For each discloser, whether it would disclose no scored category alone.
+
+        Its exact best response when its neighbours disclose nothing (leakage 1, no
+        conformity gain) and a skeptical platform sees no disclosures (imputing the population
+        mean quality). None when nobody discloses a scored category.
         """
         p, pop = self.params, self.population
         scored = p.scored_categories
-        if p.rule == "threshold":
-            adopted = pop.disclosed[:, scored].all(axis=1)
-            return float(np.mean(~self._seeds[adopted])) if adopted.any() else float("nan")
         disclosing = pop.disclosed[:, scored].any(axis=1)
         if not disclosing.any():
-            return float("nan")
+            return None
         who = np.flatnonzero(disclosing)
         nobody = np.zeros((who.size, p.n_categories), dtype=np.float32)
         imputed = imputed_quality(p.imputation, pop.quality, np.zeros_like(pop.disclosed),
@@ -490,9 +414,10 @@ class DisclosureModel(mesa.Model):
         alone, _ = self._best_response(
             withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),
             disclosure_gains(pop.quality[who], imputed, weights, p.completeness_bonus),
-            self._disclosure_cost(who, empty), self.incentives, self.peers,
-            choice_noise=None, temperature=0.0, active=self._active_categories())
-        return float(np.mean(~alone[:, scored].any(axis=1)))
+            self.privacy_cost(who, empty), self.incentives, self.peers,
+            choice_noise=None, temperature=0.0,
+            active=self.decision_rule.active_categories(p))
+        return ~alone[:, scored].any(axis=1)
 
     # --- platform, aggregates, outputs ----------------------------------------------------------
     def _apply_due_events(self) -> None:

@@ -34,7 +34,10 @@ NETWORK_KINDS = (
     "edge_list",
 )
 IMPUTATION_RULES = ("penalize", "neutral", "skeptical")
+#: The built-in decision rules (``simulation.decisions``); ``decision_rules()`` adds any
+#: registered from outside the package.
 DECISION_RULES = ("best_response", "imitation", "threshold", "norm")
+_RULE_NAMES: list[str] = list(DECISION_RULES)
 SCHEDULES = ("synchronous", "random_sequential")
 ENGINES = ("vectorized", "agents")
 THRESHOLD_KINDS = ("fraction", "count")
@@ -193,7 +196,7 @@ class Params:
     # --- decisions ----------------------------------------------------------------------------
     rule: str = _field(
         "best_response", "Decision rule: " + ", ".join(DECISION_RULES) + ".",
-        kind=str, choices=DECISION_RULES)
+        kind=str, choices=lambda: decision_rules())
     revision_rate: float = _field(
         0.1, "r: probability that a citizen revises its choice in a step.",
         kind=float, lo=0.0, hi=1.0, lo_open=True)
@@ -443,11 +446,29 @@ def _coerce_scalar(name: str, value: Any, kind: type, rule: Mapping[str, Any]) -
     if hi is not None and value > hi:
         raise ValueError(f"{name}: got {value!r}, expected a value <= {hi}")
     choices = rule.get("choices")
+    if callable(choices):  # a list that can grow (decision rules registered later)
+        choices = choices()
     if choices is not None and value not in choices:
         close = difflib.get_close_matches(value, choices, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(f"{name}: got {value!r}, expected one of {', '.join(choices)}{hint}")
     return value
+
+
+def decision_rules() -> tuple[str, ...]:
+    """Names ``rule`` accepts: the built-in rules, then those registered from outside."""
+    return tuple(_RULE_NAMES)
+
+
+def register_rule_name(name: str) -> None:
+    """Accept ``rule=name`` (called by ``simulation.decisions.register``)."""
+    if name not in _RULE_NAMES:
+        _RULE_NAMES.append(name)
+
+
+def unregister_rule_name(name: str) -> None:
+    """Stop accepting ``rule=name`` (``simulation.decisions.unregister``)."""
+    _RULE_NAMES.remove(name)
 
 
 def scored_categories(weights: np.ndarray) -> np.ndarray:

@@ -56,8 +56,12 @@ def latent_quality(theta: np.ndarray, noise: np.ndarray, loading: float) -> np.n
     return ndtr(np.sqrt(loading) * theta + np.sqrt(1.0 - loading) * noise)
 
 
-def draw_population(params: Params, n: int, rng: np.random.Generator) -> Population:
+def draw_population(params: Params, n: int, rng: np.random.Generator, *,
+                    place_seeds: bool = False) -> Population:
     """Draw N citizens' traits and their state at t = 0 (scores are filled in by the model).
+
+    ``place_seeds``: the first adopters of a rule that has them (the threshold rule's
+    ``n_seeds``, ``DecisionRule.places_seeds``) disclose every scored category.
 
     Draw order (fixed, part of reproducibility): theta, category noise, behaviour noise,
     purchase rating, privacy concern, initial disclosure, initial sharing, then the extras of
@@ -84,7 +88,7 @@ def draw_population(params: Params, n: int, rng: np.random.Generator) -> Populat
                              "expected one per citizen")
     else:
         threshold = np.maximum(rng.normal(params.threshold_mean, params.threshold_sd, n), 0.0)
-    if params.rule == "threshold":
+    if place_seeds:
         seeds = (np.arange(params.n_seeds) if params.seed_placement == "consecutive"
                  else rng.choice(n, size=min(params.n_seeds, n), replace=False))
         disclosed[np.ix_(seeds, params.scored_categories)] = True

@@ -180,6 +180,6 @@ def test_decision_inputs_equal_the_numpy_functions_bitwise(rho):
     expected = (withheld_raw_score(pop.behaviour[who], model.imputed, weights,
                                    p.behaviour_weight),
                 disclosure_gains(pop.quality[who], model.imputed, weights, p.completeness_bonus),
-                model._disclosure_cost(who, context))
+                model.privacy_cost(who, context))
     for g, e in zip(got, expected, strict=True):
         np.testing.assert_array_equal(g, e)

@@ -13,5 +13,5 @@ def welfare_by_definition(model: DisclosureModel) -> float:
     perceived = perceived.astype(np.float32).astype(np.float64)  # as the model keeps them
     degree = model.neighbourhood.degree
     neighbours = np.divide(adjacency @ perceived, degree, out=perceived.copy(), where=degree > 0)
-    return float(model._current_utility(slice(None), model.neighbourhood, neighbours,
+    return float(model.current_utility(slice(None), model.neighbourhood, neighbours,
                                         pop.score).mean())

@@ -217,7 +217,7 @@ def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behavi
 
     Repeats, in numpy's order of operations, ``score.withheld_raw_score``
     (w_b * b_i + sum_k w_k m_k), ``score.disclosure_gains`` (w_k * (q_ik - m_k + beta)) and the
-    privacy cost of ``DisclosureModel._disclosure_cost`` (v_i * kappa_k * L(n_ik), with L read
+    privacy cost of ``DisclosureModel.privacy_cost`` (v_i * kappa_k * L(n_ik), with L read
     from ``leakage_table``, which ``rules.leakage`` fills), so the results are equal bit for bit.
 
     Args:

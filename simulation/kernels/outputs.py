@@ -14,7 +14,7 @@ citizens for what changes with every step:
 * in the pass over the citizens, the sums welfare (the sum of U over the citizens' present
   choices) is made of (``simulation.kernels.utility.summed_utility``): i's services and privacy
   cost v_i sum_k d_ik kappa_k L(n_ik) with, under the norm rule, the conformity terms of
-  ``DisclosureModel._current_utility``; and the mean perceived score m_i of i's neighbours (i's
+  ``DisclosureModel.current_utility``; and the mean perceived score m_i of i's neighbours (i's
   own when isolated) that status is measured against, as sum_i m_i = sum_j omega_j s_hat_j
   (``simulation.neighbourhood.perceived_weights``).
 
@@ -124,7 +124,7 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         paid = privacy_concern[i] * cost
         perceived = np.float32(s) if shares[i] else inferred
         neighbour_perceived_sum += perceived_weight[i] * np.float64(perceived)
-        if norm:  # DisclosureModel._current_utility, with f_ik = n_ik / k_i (0 if isolated)
+        if norm:  # DisclosureModel.current_utility, with f_ik = n_ik / k_i (0 if isolated)
             k = np.float64(degree[i])
             gain = 0.0
             apart = 0.0
