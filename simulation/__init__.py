@@ -4,10 +4,11 @@ Public API: :class:`Params`, :class:`DisclosureModel`, :class:`Citizen`, and the
 in :data:`OUTPUTS`.
 """
 
+from simulation import decisions
 from simulation.agents import Citizen
 from simulation.metrics import OUTPUTS
 from simulation.model import DisclosureModel
 from simulation.params import Params
 
-__all__ = ["OUTPUTS", "Citizen", "DisclosureModel", "Params"]
+__all__ = ["OUTPUTS", "Citizen", "DisclosureModel", "Params", "decisions"]
 __version__ = "0.1.0"

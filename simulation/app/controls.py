@@ -22,7 +22,7 @@ import solara
 
 from simulation.app.drawing import NetworkDrawing, network_drawing
 from simulation.model import DisclosureModel
-from simulation.params import DECISION_RULES, IMPUTATION_RULES, NETWORK_KINDS, Params
+from simulation.params import IMPUTATION_RULES, NETWORK_KINDS, Params, decision_rules
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def model_controls(defaults: Params | None = None) -> dict[str, dict[str, Any]]:
         "n_citizens": slider("Citizens N", p.n_citizens, 100, 10_000, 100),
         "network": select("Network", p.network, APP_NETWORK_KINDS),
         "mean_degree": slider("Mean degree z", p.mean_degree, 2, 20, 2),
-        "rule": select("Decision rule", p.rule, DECISION_RULES),
+        "rule": select("Decision rule", p.rule, decision_rules()),
         "inference_skepticism": slider("Inference skepticism λ", p.inference_skepticism,
                                        0.0, 1.0, 0.05),
         "imputation": select("Imputation of withheld data", p.imputation, IMPUTATION_RULES),
