@@ -1,9 +1,10 @@
 """The threshold rule: adopt (disclose every scored category) once enough neighbours have.
 
 A reviser i adopts when the number of its neighbours disclosing every scored category reaches
-its requirement: phi_i k_i (``threshold_kind = "fraction"``, Granovetter 1978, Watts 2002) or
-phi_i (``"count"``, Centola & Macy 2007), ``simulation.rules.adoption_requirement``. Adoption
-is permanent and leaves the choice to show one's score unchanged. The population starts with
+its requirement: ceil(phi_i k_i) (``threshold_kind = "fraction"``, Watts 2002) or ceil(phi_i)
+(``"count"``, Granovetter 1978, Centola & Macy 2007), ``simulation.rules.adoption_requirement``;
+an isolated citizen never adopts. Adoption is permanent and leaves the choice to show one's
+score unchanged. The population starts with
 ``n_seeds`` adopters. No random draws beyond who revises.
 
 References:
