@@ -307,6 +307,11 @@ class DisclosureModel(mesa.Model):
         """
         return choice.best_response if self.params.engine == "vectorized" else best_response
 
+    @property
+    def degree(self) -> np.ndarray:
+        """k_i of every citizen, as float64 (computed once; the network does not change)."""
+        return self._degree
+
     def neighbour_counts(self, who: np.ndarray) -> nbh.Neighbourhood:
         """The kept neighbour counts of the citizens ``who`` (rows, as of this step's state)."""
         return self._counts.rows(who)

@@ -41,7 +41,7 @@ class Imitation(DecisionRule):
         p, pop, who = model.params, model.population, draws.revising
         adjacency = model.network.adjacency
         disclosed, shares = pop.disclosed[who].copy(), pop.shares_score[who].copy()
-        degree = model.network.degree[who].astype(np.int64)
+        degree = model.degree[who].astype(np.int64)
         has = degree > 0
         pick = (adjacency.indptr[who[has]]
                 + np.minimum((draws.noise[has, 0] * degree[has]).astype(np.int64),
