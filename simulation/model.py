@@ -325,10 +325,13 @@ class DisclosureModel(mesa.Model):
         kappa = np.asarray(p.sensitivities)
         share = leakage(context.disclosing, p.data_correlation) if p.data_correlation else 1.0
         cost = self.population.privacy_concern[who, None].astype(np.float64) * kappa * share
-        gain = self.decision_rule.conformity_gain(p, context)
-        if gain is not None:
-            cost = cost - gain
-        return cost
+        return self._less_conformity_gain(cost, context)
+
+    def _less_conformity_gain(self, cost: np.ndarray, context: nbh.Neighbourhood | None
+                              ) -> np.ndarray:
+        """``cost`` less the decision rule's conformity gain per category (the norm rule's)."""
+        gain = self.decision_rule.conformity_gain(self.params, context)
+        return cost if gain is None else cost - gain
 
     def _decide(self, draws: Draws, context: nbh.Neighbourhood | None,
                 live_context: bool = False) -> Decision:
@@ -355,10 +358,7 @@ class DisclosureModel(mesa.Model):
                 float(np.dot(weights, self.imputed)), self.imputed, weights,
                 p.completeness_bonus, np.asarray(p.sensitivities),
                 nbh.leakage_table(p.data_correlation, self._max_degree))
-            gain = self.decision_rule.conformity_gain(p, context)
-            if gain is not None:
-                cost = cost - gain
-            return withheld, gains, cost
+            return withheld, gains, self._less_conformity_gain(cost, context)
         return (withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
                 self.privacy_cost(who, context))

@@ -4,8 +4,8 @@ A reviser i adopts when the number of its neighbours disclosing every scored cat
 its requirement: ceil(phi_i k_i) (``threshold_kind = "fraction"``, Watts 2002) or ceil(phi_i)
 (``"count"``, Granovetter 1978, Centola & Macy 2007), ``simulation.rules.adoption_requirement``;
 an isolated citizen never adopts. Adoption is permanent and leaves the choice to show one's
-score unchanged. The population starts with
-``n_seeds`` adopters. No random draws beyond who revises.
+score unchanged. The population starts with ``n_seeds`` adopters. No random draws beyond who
+revises.
 
 References:
     Granovetter, M. (1978). Threshold models of collective behavior. AJS 83, 1420-1443.
