@@ -13,13 +13,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.kernels.state import disclosure_codes, move_codes
+from simulation.kernels.table import implementation
 from simulation.params import scored_categories
 
 __all__ = ["CodeHistogram", "CodeTables", "disclosure_codes"]
 
 #: Privacy-concern quintiles.
 QUINTILES = 5
+
+
+def disclosure_codes(disclosed: np.ndarray) -> np.ndarray:
+    """code_i = sum_k d_ik 2^k (uint16) of an (N, K) bool array (C-contiguous).
+
+    Defined by ``simulation.passes.disclosure_codes``, run compiled
+    (``simulation.kernels.state.disclosure_codes``) unless ``DATAROVERS_KERNELS=0``.
+    """
+    return implementation("disclosure_codes")(disclosed)
 
 
 @dataclass(frozen=True)
@@ -102,5 +111,5 @@ class CodeHistogram:
 
     def update(self, changed: np.ndarray, previous: np.ndarray, codes: np.ndarray) -> None:
         """Move the citizens ``changed`` from their ``previous`` codes to ``codes``."""
-        move_codes(changed, previous, codes, self._quintile, self._degree, self.by_quintile,
-                   self.degree_sum)
+        implementation("move_codes")(changed, previous, codes, self._quintile, self._degree,
+                                     self.by_quintile, self.degree_sum)

@@ -14,10 +14,12 @@ import pandas as pd
 
 from simulation import decisions
 from simulation.codes import CodeHistogram, CodeTables
-from simulation.kernels.outputs import SCORE_BINS, count_scores, move_scores, step_outputs
+from simulation.kernels.outputs import step_outputs
+from simulation.kernels.table import implementation
 from simulation.kernels.utility import UtilityTables
 from simulation.neighbourhood import Neighbourhood
 from simulation.params import Params
+from simulation.passes import SCORE_BINS
 from simulation.population import Population
 from simulation.rules import Incentives, PeerView
 
@@ -121,9 +123,9 @@ class ScoreHistogram:
                 the last update, or None to count every score (the first update must).
         """
         if moved is None:
-            count_scores(score, self._thresholds, self.bins, self.passing)
+            implementation("count_scores")(score, self._thresholds, self.bins, self.passing)
         else:
-            move_scores(*moved, self._thresholds, self.bins, self.passing)
+            implementation("move_scores")(*moved, self._thresholds, self.bins, self.passing)
 
 
 def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:

@@ -21,7 +21,6 @@ network kind does not change the citizens drawn, and the same seed gives the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -31,13 +30,12 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario
 
-from simulation import decisions, events
+from simulation import decisions, events, passes
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeHistogram, CodeTables
 from simulation.decisions import Decision, DecisionRule, Draws
-from simulation.kernels import choice
-from simulation.kernels.state import record_choices, refresh
+from simulation.kernels.table import implementation
 from simulation.metrics import (
     ScoreHistogram,
     collect_outputs,
@@ -53,8 +51,8 @@ from simulation.rules import (
     PERCENTILE_BINS,
     Incentives,
     PeerView,
-    best_response,
-    leakage,
+    paid_privacy,
+    privacy_cost,
     utility,
 )
 from simulation.score import (
@@ -212,8 +210,8 @@ class DisclosureModel(mesa.Model):
             rows = None if self.decision_rule.reads_counts_in_place else self._counts.rows(who)
             decision = self._decide(draws, rows)
             if decision.score is not None:
-                given = (who, record_choices(who, *decision, pop.disclosed, pop.shares_score,
-                                             pop.score))
+                record = implementation("record_choices")
+                given = (who, record(who, *decision, pop.disclosed, pop.shares_score, pop.score))
             else:
                 pop.disclosed[who] = decision.disclosed
                 pop.shares_score[who] = decision.shares
@@ -299,15 +297,6 @@ class DisclosureModel(mesa.Model):
         return self._code_tables
 
     @property
-    def _best_response(self) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
-        """The best response of the engine in force.
-
-        Compiled for ``vectorized``, the numpy rule for ``agents``: they agree bit for bit, and
-        the engine-equivalence tests check it on whole trajectories.
-        """
-        return choice.best_response if self.params.engine == "vectorized" else best_response
-
-    @property
     def degree(self) -> np.ndarray:
         """k_i of every citizen, as float64 (computed once; the network does not change)."""
         return self._degree
@@ -322,9 +311,8 @@ class DisclosureModel(mesa.Model):
         v_i * kappa_k * L(n_ik), less the decision rule's conformity gain (the norm rule's).
         """
         p = self.params
-        kappa = np.asarray(p.sensitivities)
-        share = leakage(context.disclosing, p.data_correlation) if p.data_correlation else 1.0
-        cost = self.population.privacy_concern[who, None].astype(np.float64) * kappa * share
+        cost = privacy_cost(self.population.privacy_concern[who], p.sensitivities,
+                            context.disclosing, p.data_correlation)
         return self._less_conformity_gain(cost, context)
 
     def _less_conformity_gain(self, cost: np.ndarray, context: nbh.Neighbourhood | None
@@ -352,7 +340,7 @@ class DisclosureModel(mesa.Model):
         p, pop = self.params, self.population
         weights = p.scored_weights
         if p.engine == "vectorized":
-            withheld, gains, cost = choice.decision_inputs(
+            withheld, gains, cost = implementation("decision_inputs")(
                 who, pop.behaviour, pop.quality, pop.privacy_concern,
                 self.neighbourhood.disclosing, p.behaviour_weight,
                 float(np.dot(weights, self.imputed)), self.imputed, weights,
@@ -381,10 +369,8 @@ class DisclosureModel(mesa.Model):
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),
                 disclosed))
         # The cost includes the rule's conformity gain, and the rule may add a utility term.
-        paid = np.where(disclosed, self.privacy_cost(who, context), 0.0).sum(axis=1)
-        extra = self.decision_rule.conformity_utility(p, context)
-        if extra is not None:
-            paid = paid - extra
+        paid = paid_privacy(disclosed, self.privacy_cost(who, context),
+                            self.decision_rule.conformity_utility(p, context))
         return utility(score, paid, pop.shares_score[who], self.incentives, self.peers,
                        neighbour_perceived)
 
@@ -416,7 +402,9 @@ class DisclosureModel(mesa.Model):
                                   self.imputed)
         empty = nbh.Neighbourhood(self._degree[who], nobody, np.zeros(who.size))
         weights = p.scored_weights
-        alone, _ = self._best_response(
+        respond = (implementation("scored_best_response") if p.engine == "vectorized"
+                   else passes.scored_best_response)
+        alone, _, _ = respond(
             withheld_raw_score(pop.behaviour[who], imputed, weights, p.behaviour_weight),
             disclosure_gains(pop.quality[who], imputed, weights, p.completeness_bonus),
             self.privacy_cost(who, empty), self.incentives, self.peers,
@@ -467,7 +455,7 @@ class DisclosureModel(mesa.Model):
                  p.completeness_bonus)
         rescore_all = rescore_all or basis != self._score_basis
         given_who, given_previous = given if given is not None else _NOBODY
-        changed, previous, previous_score, new_score, *sums = refresh(
+        changed, previous, previous_score, new_score, *sums = implementation("refresh")(
             pop.disclosed, self._codes, pop.score, rescore_all, given_who, given_previous,
             pop.behaviour, pop.quality, float(np.dot(weights, self.imputed)), self.imputed,
             weights, p.behaviour_weight, p.completeness_bonus, pop.shares_score, SCORE_MIN,

@@ -22,14 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.codes import CodeTables
-from simulation.kernels.aggregate import (
-    LANE_TYPES,
-    count_kernels,
-    lane_layout,
-    lane_table,
-    neighbour_sum,
-    unsigned,
-)
+from simulation.kernels.aggregate import LANE_TYPES, lane_layout, lane_table, unsigned
+from simulation.kernels.table import implementation
 from simulation.rules import leakage
 
 #: When the citizens whose choice changed hold more than this share of all edge ends in their
@@ -92,7 +86,7 @@ class NeighbourCounts:
         self._n_categories = n_categories
         self._lane_bits, n_words = lane_layout(n_categories, max_degree)
         self._words = np.zeros((degree.size, n_words), dtype=np.uint64)
-        self._kernels = count_kernels(n_words)
+        self._count, self._update = implementation("count_passes")(n_words)
         self._lanes: np.ndarray | None = None  # no counts yet: the first update recounts
         self._scored_mask = -1
         self.disclosure_pairs = 0
@@ -128,10 +122,10 @@ class NeighbourCounts:
             recount = moved > RECOUNT_SHARE * self._edge_ends
         layout = (tables.count, self._n_categories + 1, self._lane_bits)
         if recount:
-            self.disclosure_pairs = self._kernels.count(self._indptr, self._indices, codes,
+            self.disclosure_pairs = self._count(self._indptr, self._indices, codes,
                                                         self._lanes, self._words, *layout)
         elif changed.size:
-            self.disclosure_pairs += self._kernels.update(
+            self.disclosure_pairs += self._update(
                 self._indptr, self._indices, changed, previous, codes, self._lanes, self._words,
                 *layout)
         return self.neighbourhood
@@ -154,7 +148,7 @@ def perceived_weights(adjacency: sp.csr_array, degree: np.ndarray) -> np.ndarray
     collection needs this static weight instead of a pass over the edges every step.
     """
     inverse = np.divide(1.0, degree, out=np.zeros(degree.size), where=degree > 0)
-    return neighbour_sum(unsigned(adjacency.indptr), unsigned(adjacency.indices),
+    return implementation("neighbour_sum")(unsigned(adjacency.indptr), unsigned(adjacency.indices),
                          inverse) + (degree == 0)
 
 

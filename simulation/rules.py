@@ -78,6 +78,25 @@ def leakage(n_disclosing: np.ndarray, rho: float) -> np.ndarray:
     return np.where(n > 0, value, 1.0)
 
 
+def privacy_cost(privacy_concern: np.ndarray, sensitivities: np.ndarray,
+                 n_disclosing: np.ndarray, rho: float) -> np.ndarray:
+    """v_i * kappa_k * L(n_ik): the cost to citizen i of disclosing category k, shape (R, K).
+
+    ``privacy_concern`` holds v_i of the R citizens, ``n_disclosing`` their n_ik; L is
+    :func:`leakage` (1 when rho = 0).
+    """
+    share = leakage(n_disclosing, rho) if rho else 1.0
+    return (np.asarray(privacy_concern)[:, None].astype(np.float64)
+            * np.asarray(sensitivities) * share)
+
+
+def paid_privacy(disclosed: np.ndarray, cost: np.ndarray,
+                 conformity_utility: np.ndarray | None = None) -> np.ndarray:
+    """sum_k d_ik cost_ik in category order, less a choice-independent term if given."""
+    paid = np.where(disclosed, cost, 0.0).sum(axis=1)
+    return paid if conformity_utility is None else paid - conformity_utility
+
+
 def service_value(score: np.ndarray, thresholds: np.ndarray, benefits: np.ndarray,
                   smoothness: float) -> np.ndarray:
     """Sum_j B_j * sigma((s - T_j)/tau): the services a score opens.
@@ -200,28 +219,32 @@ class PeerView:
         return self.sharers_below[score_bin(score)] / self.n_sharers
 
 
-def score_bin(score: np.ndarray) -> np.ndarray:
-    """Index of the ``PERCENTILE_BIN``-wide bin of each score."""
-    return np.minimum(((np.asarray(score) - SCORE_MIN) / PERCENTILE_BIN).astype(np.int64),
-                      PERCENTILE_BINS - 1)
+def score_bin(score: np.ndarray, score_min: float = SCORE_MIN,
+              bin_width: float = PERCENTILE_BIN, n_bins: int = PERCENTILE_BINS) -> np.ndarray:
+    """The percentile bin of each score, min(floor((s - score_min) / bin_width), n_bins - 1)."""
+    return np.minimum(((np.asarray(score) - score_min) / bin_width).astype(np.int64),
+                      n_bins - 1)
 
 
-def peer_sums(score: np.ndarray, shares: np.ndarray) -> tuple[float, float, int, np.ndarray]:
+def peer_sums(score: np.ndarray, shares: np.ndarray, score_min: float = SCORE_MIN,
+              bin_width: float = PERCENTILE_BIN, n_bins: int = PERCENTILE_BINS
+              ) -> tuple[float, float, int, np.ndarray]:
     """The sums the peer view is made of.
 
     Returns:
-        (sum of all scores, sum of the scores shown, number of sharers, for each
-        ``PERCENTILE_BIN``-wide score bin the number of sharers in lower bins). The sums are
-        accumulated in citizen order (``np.cumsum``), as the compiled pass
+        (sum of all scores, sum of the scores shown, number of sharers, for each score bin
+        b = min(floor((s - score_min) / bin_width), n_bins - 1) the number of sharers in lower
+        bins). The sums are accumulated in citizen order (``np.cumsum``), as the compiled pass
         ``simulation.kernels.state.score_tally`` does, so the two agree bit for bit.
     """
     score = np.asarray(score, dtype=np.float64)
     shares = np.asarray(shares, dtype=bool)
     if score.size == 0:
-        return 0.0, 0.0, 0, np.zeros(PERCENTILE_BINS, dtype=np.int64)
+        return 0.0, 0.0, 0, np.zeros(n_bins, dtype=np.int64)
     total = float(np.cumsum(score)[-1])
     shown = float(np.cumsum(np.where(shares, score, 0.0))[-1])
-    per_bin = np.bincount(score_bin(score[shares]), minlength=PERCENTILE_BINS)
+    per_bin = np.bincount(score_bin(score[shares], score_min, bin_width, n_bins),
+                          minlength=n_bins)
     return total, shown, int(shares.sum()), np.cumsum(per_bin) - per_bin
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.decisions.base import Decision, DecisionRule, Draws, register
-from simulation.kernels import choice
+from simulation.kernels.table import implementation
 from simulation.rules import best_response, option_count
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ class BestResponse(DecisionRule):
                live_context: bool) -> Decision:
         """Argmax over the options of U (+ T * noise); compiled on the vectorised engine."""
         p = model.params
-        respond = choice.scored_best_response if p.engine == "vectorized" else best_response
+        respond = (implementation("scored_best_response") if p.engine == "vectorized"
+                   else best_response)
         return Decision(*respond(
             *model.choice_inputs(draws.revising, context), model.incentives, model.peers,
             choice_noise=draws.noise, temperature=p.logit_temperature,

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -85,8 +85,7 @@ def _lane_position(lane, lane_bits):  # pragma: no cover - compiled
             np.uint64(2**lane_bits - 1))
 
 
-@dataclass(frozen=True)
-class CountKernels:
+class CountKernels(NamedTuple):
     """The compiled passes over counts held in a fixed number of words per citizen.
 
     Attributes:

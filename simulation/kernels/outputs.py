@@ -39,17 +39,9 @@ from simulation.kernels.utility import (
     services,
     summed_utility,
 )
-from simulation.score import SCORE_MIN, SCORE_RANGE
+from simulation.passes import BINS_PER_POINT, SCORE_BIN, SCORE_BINS
+from simulation.score import SCORE_MIN
 
-#: Width (score points) of the bins of the binned median and Gini. The binned median is the
-#: centre of the bin holding the lower median x_(ceil(n/2)), so within SCORE_BIN / 2 of it; the
-#: binned Gini is the exact Gini of the scores moved to their bin centres, so within
-#: (SCORE_BIN / 2)(1 + G) / mean score, about 1e-5.
-SCORE_BIN = 0.01
-SCORE_BINS = int(SCORE_RANGE / SCORE_BIN) + 1
-#: Bin b holds the scores with floor((s - 350) * BINS_PER_POINT) = b (a product: a division per
-#: citizen would cost as much as the rest of the binning).
-BINS_PER_POINT = 1.0 / SCORE_BIN
 #: Below this variance of the degree-weighted disclosure level, assortativity is NaN.
 LEVEL_VARIANCE_FLOOR = 1e-12
 

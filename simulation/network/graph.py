@@ -64,7 +64,9 @@ def adjacency_from_edges(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_arr
     index = np.int32 if max(n, 2 * np.size(src)) < 2**31 else np.int64
     src = np.asarray(src)
     dst = np.asarray(dst)
-    if src.size >= COMPILED_MIN_EDGES:
+    from simulation.kernels.table import compiled  # imported here: the kernels import params
+
+    if src.size >= COMPILED_MIN_EDGES and compiled():
         from simulation.network.csr import csr_from_edges  # numba: imported only for large graphs
 
         indptr, indices = csr_from_edges(n, np.ascontiguousarray(src), np.ascontiguousarray(dst),
