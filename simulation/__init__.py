@@ -4,11 +4,11 @@ Public API: :class:`Params`, :class:`DisclosureModel`, :class:`Citizen`, and the
 in :data:`OUTPUTS`.
 """
 
-from simulation import decisions
+from simulation import decisions, outputs
 from simulation.agents import Citizen
 from simulation.metrics import OUTPUTS
 from simulation.model import DisclosureModel
 from simulation.params import Params
 
-__all__ = ["OUTPUTS", "Citizen", "DisclosureModel", "Params", "decisions"]
+__all__ = ["OUTPUTS", "Citizen", "DisclosureModel", "Params", "decisions", "outputs"]
 __version__ = "0.1.0"

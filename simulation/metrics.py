@@ -1,8 +1,10 @@
-"""Per-step outputs: the stable column names users type in specs and notebooks.
+"""Collecting the per-step outputs: the stable column names users type in specs and notebooks.
 
-Each output is documented once, in :data:`OUTPUTS`; columns that depend on the category table or
-the thresholds are named from them (``disclosure_<category>``, ``share_above_<threshold>``).
-"Scored categories" are those with weight w_k > 0 when the step is taken.
+Each output is declared once, with its documentation and its numpy definition, in
+:mod:`simulation.outputs` (:data:`OUTPUTS` maps the names to their documentation); columns that
+depend on the category table or the thresholds are named from them (``disclosure_<category>``,
+``share_above_<threshold>``). Here they are collected, by name, from one compiled pass over
+tallies kept up to date, or from their definitions.
 """
 
 from __future__ import annotations
@@ -11,41 +13,30 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from simulation import decisions
 from simulation.codes import CodeHistogram, CodeTables
-from simulation.kernels.outputs import step_outputs
-from simulation.kernels.table import implementation
+from simulation.kernels import outputs as compiled_outputs
+from simulation.kernels.table import compiled, implementation
 from simulation.kernels.utility import UtilityTables
 from simulation.neighbourhood import Neighbourhood
+from simulation.outputs import (
+    OUTPUTS,
+    OutputState,
+    declared,
+    define,
+    expand,
+    privacy_quintiles,
+    threshold_label,
+)
 from simulation.params import Params
 from simulation.passes import SCORE_BINS
 from simulation.population import Population
 from simulation.rules import Incentives, PeerView
 
-#: Every output column, with its meaning. ``<category>`` and ``<threshold>`` are placeholders.
-OUTPUTS: dict[str, str] = {
-    "mean_disclosure": "Mean over citizens of the share of scored categories they disclose.",
-    "mean_disclosure_weighted": "Mean over citizens of sum_k w_k d_ik / sum_k w_k "
-                                "(disclosure weighted by score weight).",
-    "disclosure_<category>": "Share of citizens disclosing that category (scored or not).",
-    "share_disclose_none": "Share of citizens disclosing no scored category.",
-    "share_disclose_all": "Share of citizens disclosing every scored category.",
-    "sharing_rate": "Share of citizens who show their score.",
-    "inferred_score": "s_hat_ns: the score peers attribute to a citizen who hides it.",
-    "mean_score": "Mean score, in points (350-950).",
-    "median_score": "Median score, in points.",
-    "share_above_<threshold>": "Share of citizens with score >= that threshold.",
-    "gini_score": "Gini coefficient of scores.",
-    "privacy_gap": "mean_disclosure of the least privacy-concerned quintile minus that of the "
-                   "most concerned quintile.",
-    "assortativity": "Pearson correlation of disclosure levels across the two ends of each "
-                     "edge (Newman 2003); NaN when all levels are equal.",
-    "welfare": "Mean utility U of the citizens' present choices (status measured against "
-               "each one's neighbours).",
-    "cascade_size": "Threshold rule: share of citizens who adopted (disclose every scored "
-                    "category), seeds included; NaN under the other rules.",
-}
+__all__ = ["OUTPUTS", "RUN_OUTPUTS", "collect_outputs", "output_columns", "privacy_quintiles",
+           "run_summary", "threshold_label"]
 
 #: Per-run outputs (``DisclosureModel.run_summary``).
 RUN_OUTPUTS: dict[str, str] = {
@@ -56,27 +47,16 @@ RUN_OUTPUTS: dict[str, str] = {
 }
 
 
-def threshold_label(threshold: float) -> str:
-    """Column suffix of a threshold: ``650`` for 650.0, ``612.5`` otherwise."""
-    return f"{threshold:g}"
-
-
 def output_columns(params: Params) -> list[str]:
     """Concrete column names for a parameter set, in collection order."""
-    return list(_columns(params.categories, params.thresholds))
+    return list(_columns(tuple(output.name for output in declared()), params.categories,
+                         params.thresholds))
 
 
 @lru_cache(maxsize=16)
-def _columns(categories: tuple[str, ...], thresholds: tuple[float, ...]) -> tuple[str, ...]:
-    columns: list[str] = []
-    for name in OUTPUTS:
-        if name == "disclosure_<category>":
-            columns += [f"disclosure_{c}" for c in categories]
-        elif name == "share_above_<threshold>":
-            columns += [f"share_above_{threshold_label(t)}" for t in thresholds]
-        else:
-            columns.append(name)
-    return tuple(columns)
+def _columns(names: tuple[str, ...], categories: tuple[str, ...],
+             thresholds: tuple[float, ...]) -> tuple[str, ...]:
+    return tuple(column for name in names for column in expand(name, categories, thresholds))
 
 
 #: Above this many citizens, the median and Gini of scores come from a histogram of
@@ -128,29 +108,26 @@ class ScoreHistogram:
             implementation("move_scores")(*moved, self._thresholds, self.bins, self.passing)
 
 
-def privacy_quintiles(privacy_concern: np.ndarray) -> np.ndarray:
-    """Quintile (0 = least concerned, 4 = most) of each citizen's privacy concern."""
-    ranks = np.argsort(np.argsort(privacy_concern, kind="stable"), kind="stable")
-    return (ranks * 5 // privacy_concern.size).astype(np.int64)
-
-
 def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
-                    incentives: Incentives, codes: np.ndarray, histogram: CodeHistogram,
-                    tables: CodeTables, neighbourhood: Neighbourhood, disclosure_pairs: int,
-                    perceived_weight: np.ndarray, leakage_table: np.ndarray,
-                    scores: ScoreHistogram | None = None) -> dict[str, float]:
-    """Compute every output of :data:`OUTPUTS` for the current state, welfare included.
+                    incentives: Incentives, adjacency: sp.csr_array, codes: np.ndarray,
+                    histogram: CodeHistogram, tables: CodeTables, neighbourhood: Neighbourhood,
+                    disclosure_pairs: int, perceived_weight: np.ndarray,
+                    leakage_table: np.ndarray, scores: ScoreHistogram | None = None
+                    ) -> dict[str, float]:
+    """Compute every declared output (``simulation.outputs``) for the current state.
 
-    One compiled kernel (``simulation.kernels.outputs.step_outputs``) over tallies kept up to
-    date as choices change and one pass over the citizens; up to
+    The outputs with a slot in the compiled kernel (``simulation.kernels.outputs``) come from
+    it, by name: one pass over the citizens and tallies kept up to date as choices change (up to
     :data:`EXACT_DISTRIBUTION_LIMIT` citizens the scores are also sorted once, for the exact
-    median and Gini.
+    median and Gini). The others, and all of them when ``DATAROVERS_KERNELS=0``, come from
+    their numpy definitions.
 
     Args:
         pop: The population state (scores as rescored this step).
         params: The parameters in force.
         peers: The peer view of this step (s_hat_ns, sharers' score bins, the sums of scores).
         incentives: The utility's coefficients in force.
+        adjacency: The network's symmetric CSR adjacency.
         codes: Each citizen's disclosure code.
         histogram: Citizens and degrees per code (``simulation.codes.CodeHistogram``) of
             ``codes``.
@@ -164,22 +141,37 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
             citizens (made here if not given).
     """
     rule = decisions.get(params.rule)
-    score = pop.score
-    binned = score.size > EXACT_DISTRIBUTION_LIMIT
-    if binned and scores is None:
-        scores = ScoreHistogram.of(score, params.thresholds)
-    values = step_outputs(
-        histogram.by_quintile, histogram.degree_sum, disclosure_pairs, codes, score,
-        pop.shares_score, _NOT_SORTED if binned else np.sort(score), binned,
-        scores.bins if binned else _NOT_COUNTED, scores.passing if binned else _NOT_COUNTED,
-        neighbourhood.degree, neighbourhood.disclosing, pop.privacy_concern,
-        np.asarray(params.sensitivities, dtype=np.float64), leakage_table, perceived_weight,
-        tables.weighted, tables.count, tables.adopted, tables.bits,
-        np.asarray(params.thresholds, dtype=np.float64), rule.conformity_in_welfare,
-        float(params.conformity), rule.reports_cascade, peers.score_sum,
-        peers.shown_score_sum, *UtilityTables.of(incentives, peers).arrays())
-    return dict(zip(_columns(params.categories, params.thresholds), values.tolist(),
-                    strict=True))
+    state = OutputState(pop, params, peers, incentives, adjacency, neighbourhood, rule)
+    found: dict[str, float] = {}
+    if compiled():
+        score = pop.score
+        binned = score.size > EXACT_DISTRIBUTION_LIMIT
+        if binned and scores is None:
+            scores = ScoreHistogram.of(score, params.thresholds)
+        scalars, per_category, per_threshold = compiled_outputs.step_outputs(
+            histogram.by_quintile, histogram.degree_sum, disclosure_pairs, codes, score,
+            pop.shares_score, _NOT_SORTED if binned else np.sort(score), binned,
+            scores.bins if binned else _NOT_COUNTED,
+            scores.passing if binned else _NOT_COUNTED, neighbourhood.degree,
+            neighbourhood.disclosing, pop.privacy_concern,
+            np.asarray(params.sensitivities, dtype=np.float64), leakage_table, perceived_weight,
+            tables.weighted, tables.count, tables.adopted, tables.bits,
+            np.asarray(params.thresholds, dtype=np.float64), rule.conformity_in_welfare,
+            float(params.conformity), rule.reports_cascade, peers.score_sum,
+            peers.shown_score_sum, *UtilityTables.of(incentives, peers).arrays())
+        found = dict(zip(compiled_outputs.SCALARS, scalars.tolist(), strict=True))
+        for name, values in ((compiled_outputs.PER_CATEGORY, per_category),
+                             (compiled_outputs.PER_THRESHOLD, per_threshold)):
+            found |= zip(expand(name, params.categories, params.thresholds), values.tolist(),
+                         strict=True)
+    values: dict[str, float] = {}
+    for output in declared():
+        columns = expand(output.name, params.categories, params.thresholds)
+        if all(column in found for column in columns):
+            values |= {column: found[column] for column in columns}
+        else:
+            values |= define(output, state)
+    return values
 
 
 def first_step_reaching(series: pd.Series, level: float) -> float:

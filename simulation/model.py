@@ -44,6 +44,7 @@ from simulation.metrics import (
     run_summary,
 )
 from simulation.network import SocialNetwork, build_network
+from simulation.outputs import OutputState
 from simulation.params import Params
 from simulation.population import Population, draw_population
 from simulation.rules import (
@@ -192,6 +193,15 @@ class DisclosureModel(mesa.Model):
         frame = self.datacollector.get_model_vars_dataframe()
         frame.index.name = "step"
         return frame
+
+    def output_state(self) -> OutputState:
+        """The state the outputs are defined on (``simulation.outputs``), as of this step.
+
+        ``simulation.outputs.define_all(model.output_state())`` gives every output from its
+        numpy definition.
+        """
+        return OutputState(self.population, self.params, self.peers, self.incentives,
+                           self.network.adjacency, self.neighbourhood, self.decision_rule)
 
     def run_summary(self) -> dict[str, float]:
         """Per-run outputs: steps to 50 % and 90 % disclosure, share of coerced disclosers."""
@@ -472,7 +482,8 @@ class DisclosureModel(mesa.Model):
         p = self.params
         self.outputs = collect_outputs(
             self.population, p, peers=self.peers, incentives=self.incentives,
-            codes=self._codes, histogram=self._histogram, tables=self.code_tables,
+            adjacency=self.network.adjacency, codes=self._codes, histogram=self._histogram,
+            tables=self.code_tables,
             neighbourhood=self.neighbourhood, disclosure_pairs=self._counts.disclosure_pairs,
             perceived_weight=self._perceived_weight, scores=self._scores,
             leakage_table=nbh.leakage_table(p.data_correlation, self._max_degree))

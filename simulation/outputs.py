@@ -252,6 +252,14 @@ def expand(name: str, categories: tuple[str, ...], thresholds: tuple[float, ...]
     return [name]
 
 
+def define_all(state: OutputState) -> dict[str, float]:
+    """Every declared output of ``state`` from its definition, in column order."""
+    values: dict[str, float] = {}
+    for output in declared():
+        values |= define(output, state)
+    return values
+
+
 def define(output: Output, state: OutputState) -> dict[str, float]:
     """The columns of ``output`` from its definition."""
     names = expand(output.name, state.params.categories, state.params.thresholds)

@@ -1,19 +1,18 @@
-"""collect_outputs (one compiled pass) equals first-principles numpy on model states."""
+"""collect_outputs (one compiled pass, slots bound by name) equals the outputs' definitions."""
 
 import math
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
-from scipy.stats import rankdata
 from welfare_reference import welfare_by_definition
 
 import simulation.metrics as metrics
 from simulation import DisclosureModel
 from simulation.codes import CodeHistogram, disclosure_codes
-from simulation.kernels.outputs import SCORE_BIN
 from simulation.metrics import collect_outputs, output_columns, privacy_quintiles
 from simulation.neighbourhood import NeighbourCounts, leakage_table, perceived_weights
+from simulation.outputs import define_all
+from simulation.passes import SCORE_BIN
 from simulation.rules import peer_view
 
 RULES = ["best_response", "norm", "imitation", "threshold"]
@@ -48,7 +47,8 @@ def outputs(model):
     fresh = counts.update(np.empty(0, np.int64), np.empty(0, np.uint16), codes,
                           model.code_tables)  # the first update counts from scratch
     return collect_outputs(
-        pop, p, peers=model.peers, incentives=model.incentives, codes=codes,
+        pop, p, peers=model.peers, incentives=model.incentives, adjacency=adjacency,
+        codes=codes,
         histogram=CodeHistogram.of(codes, privacy_quintiles(pop.privacy_concern), degree,
                                    p.n_categories),
         tables=model.code_tables, neighbourhood=fresh, disclosure_pairs=counts.disclosure_pairs,
@@ -56,55 +56,9 @@ def outputs(model):
         leakage_table=leakage_table(p.data_correlation, model._max_degree))
 
 
-def level_of(model):
-    return model.population.disclosed[:, model.params.scored_categories].mean(axis=1)
-
-
-def edge_assortativity(model):
-    """Pearson correlation of disclosure levels over both ends of every edge (NaN if none)."""
-    level = level_of(model)
-    edges = sp.triu(model.network.adjacency, k=1).tocoo()
-    if edges.nnz == 0:
-        return math.nan
-    ends = np.concatenate([level[edges.row], level[edges.col]])
-    other = np.concatenate([level[edges.col], level[edges.row]])
-    if ends.var() <= 1e-12:
-        return math.nan
-    return float(np.corrcoef(ends, other)[0, 1])
-
-
-def sorted_gini(values):
-    """G = sum_i (2i - n - 1) x_(i) / (n sum x)."""
-    x = np.sort(values)
-    n = x.size
-    return float(((2 * np.arange(1, n + 1) - n - 1) * x).sum() / (n * x.sum()))
-
-
 def expected(model):
-    """Every output from its definition in metrics.OUTPUTS."""
-    pop, p = model.population, model.params
-    score, n = pop.score, pop.size
-    scored = p.scored_categories
-    d = pop.disclosed[:, scored]
-    level = d.mean(axis=1)
-    weights = p.scored_weights[scored]
-    weighted = (d * weights).sum(axis=1) / weights.sum() if weights.sum() > 0 else level
-    quintile = (rankdata(pop.privacy_concern, method="ordinal") - 1) * 5 // n
-    out = {"mean_disclosure": level.mean(), "mean_disclosure_weighted": weighted.mean()}
-    out |= {f"disclosure_{c}": pop.disclosed[:, k].mean() for k, c in enumerate(p.categories)}
-    out |= {"share_disclose_none": (~d.any(axis=1)).mean(),
-            "share_disclose_all": d.all(axis=1).mean(),
-            "sharing_rate": pop.shares_score.mean(),
-            "inferred_score": model.peers.inferred_score,
-            "mean_score": score.mean(),
-            "median_score": np.median(score)}
-    out |= {f"share_above_{t:g}": np.mean(score >= t) for t in p.thresholds}
-    out |= {"gini_score": sorted_gini(score),
-            "privacy_gap": level[quintile == 0].mean() - level[quintile == 4].mean(),
-            "assortativity": edge_assortativity(model),
-            "welfare": welfare_by_definition(model),
-            "cascade_size": d.all(axis=1).mean() if p.rule == "threshold" else math.nan}
-    return out
+    """Every output from its numpy definition (simulation.outputs)."""
+    return define_all(model.output_state())
 
 
 def assert_outputs_match(got, want):

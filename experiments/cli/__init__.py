@@ -62,6 +62,16 @@ def uses_local_pool(args: argparse.Namespace) -> bool:
             and not getattr(args, "local_cluster", False) and not getattr(args, "dry_run", False))
 
 
+def check_kernel_switch() -> None:
+    """Refuse a ``DATAROVERS_KERNELS`` that is neither 0 nor 1 before any work starts."""
+    from simulation.kernels.table import compiled
+
+    try:
+        compiled()
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     parser = build_parser()
@@ -71,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         start_forkserver()
     try:
+        check_kernel_switch()
         return int(args.handler(args) or 0)
     except UsageError as err:
         print(f"datarovers {args.command}: error: {one_line(str(err))}", file=sys.stderr)

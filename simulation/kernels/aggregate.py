@@ -115,6 +115,9 @@ class CountKernels(NamedTuple):
 def count_kernels(n_words: int) -> CountKernels:
     """The kernels for ``n_words`` words per citizen (compiled once per width, cached on disk).
 
+    Compiled ``simulation.passes.count_neighbours`` and ``update_neighbours``
+    (``simulation.passes.count_passes``).
+
     The width is a constant in each kernel: the first four words are scalars held in registers
     (an array would be re-read after every store to ``words``, which it might alias, serialising
     the updates), and the tests on the width fold away. Looping over the words instead made the
@@ -194,7 +197,7 @@ def count_kernels(n_words: int) -> CountKernels:
 
 @njit(cache=True, nogil=True)
 def neighbour_sum(indptr, indices, x):  # pragma: no cover - compiled
-    """sum_(j in N(i)) x_j for every i (float64)."""
+    """sum_(j in N(i)) x_j for every i (float64): compiled ``simulation.passes.neighbour_sum``."""
     n = indptr.size - 1
     out = np.zeros(n)
     for i in range(n):

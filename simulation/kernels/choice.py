@@ -91,6 +91,8 @@ def scored_best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_co
                          active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`best_response`, and the score of each reviser's choice.
 
+    Compiled ``simulation.passes.scored_best_response``.
+
     The score is that of the chosen option as the kernel computed it, which is
     ``score.credit_score`` of the new disclosures bit for bit: the inactive categories it
     leaves out are undisclosed (adding 0.0) or weightless (their gain is 0).
@@ -214,6 +216,8 @@ def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behavi
                     imputed_weighted, imputed, weights, bonus, sensitivities,
                     leakage_table):  # pragma: no cover - compiled
     """The arguments of :func:`best_response` for revisers ``who``, in one pass.
+
+    Compiled ``simulation.passes.decision_inputs``.
 
     Repeats, in numpy's order of operations, ``score.withheld_raw_score``
     (w_b * b_i + sum_k w_k m_k), ``score.disclosure_gains`` (w_k * (q_ik - m_k + beta)) and the

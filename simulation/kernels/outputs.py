@@ -24,8 +24,10 @@ scores when the caller passes one, and come otherwise from the number of scores 
 :func:`count_scores` and kept up to date by :func:`move_scores` (the threshold shares are exact
 either way).
 
-The outputs are returned as one vector in the order of ``simulation.metrics.OUTPUTS`` (see
-:func:`step_outputs`).
+Its slots are bound to the outputs' names (``simulation.outputs``, where each is defined):
+:data:`SCALARS` lists the outputs of its scalar vector, and the per-category and per-threshold
+outputs come as two vectors of their own. ``simulation.metrics.collect_outputs`` reads them by
+name; an output not listed here is computed from its definition.
 """
 
 from __future__ import annotations
@@ -39,11 +41,32 @@ from simulation.kernels.utility import (
     services,
     summed_utility,
 )
+from simulation.outputs import LEVEL_VARIANCE_FLOOR
 from simulation.passes import BINS_PER_POINT, SCORE_BIN, SCORE_BINS
 from simulation.score import SCORE_MIN
 
-#: Below this variance of the degree-weighted disclosure level, assortativity is NaN.
-LEVEL_VARIANCE_FLOOR = 1e-12
+#: The outputs of the kernel's scalar vector, in its order, and the position of each.
+SCALARS = ("mean_disclosure", "mean_disclosure_weighted", "share_disclose_none",
+           "share_disclose_all", "sharing_rate", "inferred_score", "mean_score",
+           "median_score", "gini_score", "privacy_gap", "assortativity", "welfare",
+           "cascade_size")
+_SLOT = {name: slot for slot, name in enumerate(SCALARS)}
+MEAN_DISCLOSURE = _SLOT["mean_disclosure"]
+MEAN_DISCLOSURE_WEIGHTED = _SLOT["mean_disclosure_weighted"]
+SHARE_DISCLOSE_NONE = _SLOT["share_disclose_none"]
+SHARE_DISCLOSE_ALL = _SLOT["share_disclose_all"]
+SHARING_RATE = _SLOT["sharing_rate"]
+INFERRED = _SLOT["inferred_score"]
+MEAN_SCORE = _SLOT["mean_score"]
+MEDIAN_SCORE = _SLOT["median_score"]
+GINI_SCORE = _SLOT["gini_score"]
+PRIVACY_GAP = _SLOT["privacy_gap"]
+ASSORTATIVITY = _SLOT["assortativity"]
+WELFARE = _SLOT["welfare"]
+CASCADE_SIZE = _SLOT["cascade_size"]
+#: The outputs of the kernel's second and third vectors: one value per category, per threshold.
+PER_CATEGORY = "disclosure_<category>"
+PER_THRESHOLD = "share_above_<threshold>"
 
 
 @njit(cache=True, nogil=True)
@@ -52,7 +75,7 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
                  perceived_weight, weighted, count, adopted, bits, share_thresholds, norm,
                  conformity, threshold_rule, score_sum, shown_score_sum, c, table, thresholds,
                  benefits, sharers_below):  # pragma: no cover - compiled
-    """Every output of a step, in the order of ``simulation.metrics.OUTPUTS``.
+    """Every output of a step with a slot here (module docstring), welfare included.
 
     Args:
         by_quintile: Citizens per (privacy quintile, code) (``CodeHistogram``).
@@ -92,10 +115,9 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         sharers_below: Sharers in lower percentile bins.
 
     Returns:
-        float64 vector: mean_disclosure, mean_disclosure_weighted, disclosure_<k> for each of
-        the K categories, share_disclose_none, share_disclose_all, sharing_rate,
-        inferred_score, mean_score, median_score, share_above_<t> for each threshold,
-        gini_score, privacy_gap, assortativity, welfare, cascade_size.
+        (scalars, per category, per threshold), float64: the outputs of :data:`SCALARS` at
+        their slots, disclosure_<category> for each of the K categories, and
+        share_above_<threshold> for each threshold.
     """
     n = score.size
     n_quintiles, n_codes = by_quintile.shape
@@ -130,7 +152,9 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         paid_sum += paid
         services_sum += services(s, c, table, thresholds, benefits)
 
-    out = np.empty(13 + n_categories + n_thresholds)
+    out = np.empty(len(SCALARS))
+    per_category_share = np.empty(n_categories)
+    per_threshold_share = np.empty(n_thresholds)
     # Disclosure: population histogram, then per-code tables.
     level_total = weighted_total = 0.0
     none = adopters = 0
@@ -162,43 +186,41 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
             total += by_quintile[q, code] * level[code]
         level_by_quintile[q] = total / max(citizens, 1)
     n_sharers = np.int64(c[N_SHARERS])
-    out[0] = level_total / n
-    out[1] = weighted_total / n
+    out[MEAN_DISCLOSURE] = level_total / n
+    out[MEAN_DISCLOSURE_WEIGHTED] = weighted_total / n
     for m in range(n_categories):
-        out[2 + m] = per_category[m] / n
-    at = 2 + n_categories
-    out[at] = none / n
-    out[at + 1] = adopters / n
-    out[at + 2] = n_sharers / n
-    out[at + 3] = c[INFERRED_SCORE]
-    out[at + 4] = score_sum / n
+        per_category_share[m] = per_category[m] / n
+    out[SHARE_DISCLOSE_NONE] = none / n
+    out[SHARE_DISCLOSE_ALL] = adopters / n
+    out[SHARING_RATE] = n_sharers / n
+    out[INFERRED] = c[INFERRED_SCORE]
+    out[MEAN_SCORE] = score_sum / n
     if binned:
         median, gini = _binned_median_and_gini(bins, n)
     else:
         median, gini = _sorted_median_and_gini(ordered)
-    out[at + 5] = median
+    out[MEDIAN_SCORE] = median
     above = n  # thresholds increase: s >= T_j for j < passed
     for j in range(n_thresholds):
         if binned:
             above -= passing[j]
         else:
             above = n - np.searchsorted(ordered, share_thresholds[j])
-        out[at + 6 + j] = above / n
-    at += 6 + n_thresholds
-    out[at] = gini
-    out[at + 1] = level_by_quintile[0] - level_by_quintile[n_quintiles - 1]
-    out[at + 2] = np.nan
+        per_threshold_share[j] = above / n
+    out[GINI_SCORE] = gini
+    out[PRIVACY_GAP] = level_by_quintile[0] - level_by_quintile[n_quintiles - 1]
+    out[ASSORTATIVITY] = np.nan
     if k_sum > 0:
         mean = kx_sum / k_sum
         variance = kxx_sum / k_sum - mean**2
         xy_sum = disclosure_pairs / (n_scored * n_scored)  # sum_i x_i (A x)_i
         if variance > LEVEL_VARIANCE_FLOOR:
-            out[at + 2] = (xy_sum / k_sum - mean**2) / variance
-    out[at + 3] = summed_utility(n, score_sum, services_sum, paid_sum, neighbour_perceived_sum,
+            out[ASSORTATIVITY] = (xy_sum / k_sum - mean**2) / variance
+    out[WELFARE] = summed_utility(n, score_sum, services_sum, paid_sum, neighbour_perceived_sum,
                                  n_sharers, shown_score_sum, _ranks_below(sharers_below, n_sharers),
                                  c) / n
-    out[at + 4] = adopters / n if threshold_rule else np.nan
-    return out
+    out[CASCADE_SIZE] = adopters / n if threshold_rule else np.nan
+    return out, per_category_share, per_threshold_share
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -213,7 +235,10 @@ def _place(s, share_thresholds):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def count_scores(score, share_thresholds, bins, passing):  # pragma: no cover - compiled
-    """Fill ``bins`` (SCORE_BINS,) and ``passing`` (thresholds + 1,) from every score."""
+    """Fill ``bins`` (SCORE_BINS,) and ``passing`` (thresholds + 1,) from every score.
+
+    Compiled ``simulation.passes.count_scores``.
+    """
     bins[:] = 0
     passing[:] = 0
     for i in range(score.size):
@@ -225,7 +250,10 @@ def count_scores(score, share_thresholds, bins, passing):  # pragma: no cover - 
 @njit(cache=True, nogil=True)
 def move_scores(previous, current, share_thresholds, bins,
                 passing):  # pragma: no cover - compiled
-    """Move citizens from their ``previous`` scores to their ``current`` ones."""
+    """Move citizens from their ``previous`` scores to their ``current`` ones.
+
+    Compiled ``simulation.passes.move_scores``.
+    """
     for r in range(previous.size):
         b, passed = _place(previous[r], share_thresholds)
         bins[b] -= 1

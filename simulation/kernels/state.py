@@ -14,9 +14,10 @@ from simulation.score import SCORE_MIN, SCORE_RANGE
 
 @njit(cache=True, nogil=True)
 def disclosure_codes(disclosed):  # pragma: no cover - compiled
-    """code_i = sum_k d_ik 2^k (uint16) of a C-contiguous (N, K) bool array (``simulation.codes``).
+    """code_i = sum_k d_ik 2^k (uint16) of a C-contiguous (N, K) bool array.
 
-    The booleans are read as their 0/1 bytes, which the compiler vectorises.
+    Compiled ``simulation.passes.disclosure_codes``. The booleans are read as their 0/1 bytes,
+    which the compiler vectorises.
     """
     n, n_categories = disclosed.shape
     bits = disclosed.view(np.uint8)
@@ -84,6 +85,8 @@ def refresh(disclosed, codes, score, rescore_all, given, given_previous, behavio
             imputed_weighted, imputed, weights, behaviour_weight, bonus, shares, score_min,
             bin_width, n_bins):  # pragma: no cover - compiled
     """After the citizens' choices: their codes, their scores and the peer view's sums.
+
+    Compiled ``simulation.passes.refresh``:
 
     * Each code_i (``disclosure_codes``) is brought up to date in ``codes``, and the citizens
       whose code changed are recorded with their previous codes and scores;
@@ -165,6 +168,8 @@ def move_codes(changed, previous, codes, quintile, degree, by_quintile,
                degree_sum):  # pragma: no cover - compiled
     """Move the citizens ``changed`` from their ``previous`` codes to their current ones.
 
+    Compiled ``simulation.passes.move_codes``.
+
     Args:
         changed: Citizens whose code changed.
         previous: Their codes before.
@@ -189,7 +194,8 @@ def record_choices(who, disclosed, shares, new_score, all_disclosed, all_shares,
                    score):  # pragma: no cover - compiled
     """Write the revisers' choices and new scores into the population's arrays.
 
-    One pass instead of three numpy scatters and a gather (1.1 ms to 0.4 ms at 10^5 revisers).
+    Compiled ``simulation.passes.record_choices``, in one pass instead of three numpy scatters
+    and a gather (1.1 ms to 0.4 ms at 10^5 revisers).
 
     Args:
         who: The revisers.
