@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: (label, model keywords, steps timed after two warm-up steps)
 CASES = [
+    ("vectorized best_response 10^3", {"n_citizens": 1_000}, 200),
     ("vectorized best_response 10^5", {"n_citizens": 100_000}, 10),
     ("vectorized best_response 10^6", {"n_citizens": 1_000_000}, 5),
     ("vectorized threshold 10^5", {"n_citizens": 100_000, "rule": "threshold",

@@ -23,6 +23,7 @@ from simulation.kernels.utility import UtilityTables
 from simulation.neighbourhood import Neighbourhood
 from simulation.outputs import (
     OUTPUTS,
+    Output,
     OutputState,
     declared,
     define,
@@ -160,18 +161,32 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
             float(params.conformity), rule.reports_cascade, peers.score_sum,
             peers.shown_score_sum, *UtilityTables.of(incentives, peers).arrays())
         found = dict(zip(compiled_outputs.SCALARS, scalars.tolist(), strict=True))
-        for name, values in ((compiled_outputs.PER_CATEGORY, per_category),
-                             (compiled_outputs.PER_THRESHOLD, per_threshold)):
-            found |= zip(expand(name, params.categories, params.thresholds), values.tolist(),
-                         strict=True)
-    values: dict[str, float] = {}
-    for output in declared():
-        columns = expand(output.name, params.categories, params.thresholds)
-        if all(column in found for column in columns):
-            values |= {column: found[column] for column in columns}
-        else:
-            values |= define(output, state)
-    return values
+        found |= zip(_slot_columns(params.categories, params.thresholds),
+                     [*per_category.tolist(), *per_threshold.tolist()], strict=True)
+    columns, by_definition = _plan(declared(), params.categories, params.thresholds,
+                                   frozenset(found))
+    for output in by_definition:
+        found |= define(output, state)
+    return {column: found[column] for column in columns}
+
+
+@lru_cache(maxsize=16)
+def _slot_columns(categories: tuple[str, ...], thresholds: tuple[float, ...]
+                  ) -> tuple[str, ...]:
+    """The columns of the kernel's per-category and per-threshold vectors, in their order."""
+    return (*expand(compiled_outputs.PER_CATEGORY, categories, thresholds),
+            *expand(compiled_outputs.PER_THRESHOLD, categories, thresholds))
+
+
+@lru_cache(maxsize=16)
+def _plan(outputs: tuple[Output, ...], categories: tuple[str, ...],
+          thresholds: tuple[float, ...], compiled_columns: frozenset[str]
+          ) -> tuple[tuple[str, ...], tuple[Output, ...]]:
+    """(every column in order, the outputs to compute from their definitions)."""
+    columns = [(output, expand(output.name, categories, thresholds)) for output in outputs]
+    missing = tuple(output for output, names in columns
+                    if not compiled_columns.issuperset(names))
+    return tuple(name for _, names in columns for name in names), missing
 
 
 def first_step_reaching(series: pd.Series, level: float) -> float:
