@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import dataclasses
 import json
 import os
 import signal
@@ -90,13 +89,7 @@ def canonical_value(params: Params, name: str) -> Any:
 
     Sequences are given as JSON text, so every dataset column has one scalar type.
     """
-    if name in {f.name for f in dataclasses.fields(Params)}:
-        value = getattr(params, name)
-    else:
-        column, category = (("weights", name.removeprefix("weight_"))
-                            if name.startswith("weight_")
-                            else ("sensitivities", name.removeprefix("sensitivity_")))
-        value = getattr(params, column)[params.categories.index(category)]
+    value = params.target_value(name)
     return json.dumps(list(value)) if isinstance(value, tuple) else value
 
 

@@ -159,10 +159,12 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
             tables.weighted, tables.count, tables.adopted, tables.bits,
             np.asarray(params.thresholds, dtype=np.float64), rule.conformity_in_welfare,
             float(params.conformity), rule.reports_cascade, peers.score_sum,
-            peers.shown_score_sum, *UtilityTables.of(incentives, peers).arrays())
+            peers.shown_score_sum, pop.state_fear, params.state_access,
+            params.political_sensitivity, *UtilityTables.of(incentives, peers).arrays())
         found = dict(zip(compiled_outputs.SCALARS, scalars.tolist(), strict=True))
         found |= zip(_slot_columns(params.categories, params.thresholds),
-                     [*per_category.tolist(), *per_threshold.tolist()], strict=True)
+                     [*per_category.ravel().tolist(), *per_threshold.ravel().tolist()],
+                     strict=True)
     columns, by_definition = _plan(declared(), params.categories, params.thresholds,
                                    frozenset(found))
     for output in by_definition:
@@ -174,8 +176,9 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
 def _slot_columns(categories: tuple[str, ...], thresholds: tuple[float, ...]
                   ) -> tuple[str, ...]:
     """The columns of the kernel's per-category and per-threshold vectors, in their order."""
-    return (*expand(compiled_outputs.PER_CATEGORY, categories, thresholds),
-            *expand(compiled_outputs.PER_THRESHOLD, categories, thresholds))
+    return tuple(column for name in (*compiled_outputs.PER_CATEGORY,
+                                     *compiled_outputs.PER_THRESHOLD)
+                 for column in expand(name, categories, thresholds))
 
 
 @lru_cache(maxsize=16)

@@ -64,6 +64,7 @@ from simulation.score import (
     to_points,
     withheld_raw_score,
 )
+from simulation.state_access import draw_state_fear, state_factor
 
 #: No citizen, no score: ``given`` of a refresh that rescores every citizen whose choice changed.
 _NOBODY = (np.empty(0, dtype=np.int64), np.empty(0))
@@ -126,7 +127,8 @@ class DisclosureModel(mesa.Model):
         p = self.params
         #: The decision rule in force (``simulation.decisions``; the rule cannot change).
         self.decision_rule: DecisionRule = decisions.get(p.rule)
-        network_rng, population_rng, self.decision_rng = self.rng.spawn(3)
+        # A fourth stream for the extensions (the state), so that they change no other draw.
+        network_rng, population_rng, self.decision_rng, extension_rng = self.rng.spawn(4)
         if p.network == "edge_list":  # the file sets the population size
             self.network: SocialNetwork = build_network(p, network_rng)
             self.population: Population = draw_population(
@@ -136,6 +138,8 @@ class DisclosureModel(mesa.Model):
             self.population = draw_population(p, p.n_citizens, population_rng,
                                               place_seeds=self.decision_rule.places_seeds)
             self.network = build_network(p, network_rng, self.population.privacy_concern)
+        self.population.state_fear = draw_state_fear(p, self.population.privacy_concern,
+                                                     extension_rng)
         self._degree = self.network.degree.astype(np.float64)
         self._max_degree = int(self.network.degree.max(initial=0))
         self._codes = np.zeros(self.n_citizens, dtype=np.uint16)  # disclosure codes
@@ -321,8 +325,10 @@ class DisclosureModel(mesa.Model):
         v_i * kappa_k * L(n_ik), less the decision rule's conformity gain (the norm rule's).
         """
         p = self.params
-        cost = privacy_cost(self.population.privacy_concern[who], p.sensitivities,
-                            context.disclosing, p.data_correlation)
+        pop = self.population
+        cost = privacy_cost(pop.privacy_concern[who], p.sensitivities, context.disclosing,
+                            p.data_correlation, state_factor(pop.state_fear[who], p.state_access,
+                                                             p.political_sensitivity))
         return self._less_conformity_gain(cost, context)
 
     def _less_conformity_gain(self, cost: np.ndarray, context: nbh.Neighbourhood | None
@@ -355,7 +361,8 @@ class DisclosureModel(mesa.Model):
                 self.neighbourhood.disclosing, p.behaviour_weight,
                 float(np.dot(weights, self.imputed)), self.imputed, weights,
                 p.completeness_bonus, np.asarray(p.sensitivities),
-                nbh.leakage_table(p.data_correlation, self._max_degree))
+                nbh.leakage_table(p.data_correlation, self._max_degree), pop.state_fear,
+                p.state_access, p.political_sensitivity)
             return withheld, gains, self._less_conformity_gain(cost, context)
         return (withheld_raw_score(pop.behaviour[who], self.imputed, weights, p.behaviour_weight),
                 disclosure_gains(pop.quality[who], self.imputed, weights, p.completeness_bonus),

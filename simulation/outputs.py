@@ -26,6 +26,7 @@ import scipy.sparse as sp
 
 from simulation.params import Params
 from simulation.rules import Incentives, PeerView, paid_privacy, privacy_cost, utility
+from simulation.state_access import state_factor
 
 #: Placeholders of the names with one column per category or per threshold.
 PER_CATEGORY = "<category>"
@@ -141,7 +142,8 @@ def present_utility(state: OutputState) -> np.ndarray:
     """
     pop, p, counts = state.population, state.params, state.neighbourhood
     cost = privacy_cost(pop.privacy_concern, p.sensitivities, counts.disclosing,
-                        p.data_correlation)
+                        p.data_correlation,
+                        state_factor(pop.state_fear, p.state_access, p.political_sensitivity))
     gain = state.rule.conformity_gain(p, counts)
     if gain is not None:
         cost = cost - gain
@@ -152,6 +154,14 @@ def present_utility(state: OutputState) -> np.ndarray:
     neighbours = np.divide(state.adjacency @ perceived, degree, out=perceived.copy(),
                            where=degree > 0)
     return utility(pop.score, paid, pop.shares_score, state.incentives, state.peers, neighbours)
+
+
+def sensitive_disclosure(state: OutputState) -> float:
+    """Mean over citizens of sum_k pi_k d_ik / sum_k pi_k, every category (NaN if sum pi = 0)."""
+    political = state.params.political_sensitivity
+    if political.sum() <= 0:
+        return float("nan")
+    return float((state.population.disclosed @ political).mean() / political.sum())
 
 
 def _mean(values: np.ndarray) -> float:
@@ -201,6 +211,18 @@ _BUILT_IN = (
            "seeds included; NaN under the other rules.",
            lambda s: (_mean(s.scored_disclosures.all(axis=1)) if s.rule.reports_cascade
                       else float("nan"))),
+    Output("state_exposure",
+           "Share of the citizens' voluntary data the state holds: state_access a times the "
+           "mean share of categories disclosed (all categories).",
+           lambda s: s.params.state_access * _mean(s.population.disclosed)),
+    Output("sensitive_disclosure",
+           "Disclosure weighted by political sensitivity: mean over citizens of "
+           "sum_k pi_k d_ik / sum_k pi_k (NaN when no category is sensitive).",
+           sensitive_disclosure),
+    Output("state_exposure_<category>",
+           "Share of citizens whose data in that category the state holds: a times "
+           "disclosure_<category>.",
+           lambda s: s.params.state_access * s.population.disclosed.mean(axis=0)),
 )
 
 _DECLARED: dict[str, Output] = {output.name: output for output in _BUILT_IN}

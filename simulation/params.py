@@ -6,7 +6,8 @@ or ``TypeError`` that names the field, the value and what is expected.
 
 Flat keyword overrides (the shape used by ``mesa.batch_run``, SolaraViz sliders, sweep specs and
 ``datarovers run --set``) go through :meth:`Params.with_overrides`, which also accepts
-``weight_<category>`` and ``sensitivity_<category>`` to change one row of the category table.
+``weight_<category>``, ``sensitivity_<category>`` and ``political_sensitivity_<category>`` to
+change one row of the category table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -51,6 +53,18 @@ DEFAULT_CATEGORIES = (
     "driving_behaviour",
     "typing_rhythm",
 )
+#: pi_k, the political sensitivity of a category, when ``political_sensitivities`` is empty:
+#: the employer and the professional network high, education low (the seed article); the
+#: values, and those of the other categories, are this package's assumption.
+DEFAULT_POLITICAL_SENSITIVITY = {
+    "financial_history": 0.3, "education": 0.1, "employer": 0.8, "professional_network": 0.8,
+    "driving_behaviour": 0.3, "typing_rhythm": 0.3,
+}
+#: pi_k of a category not in :data:`DEFAULT_POLITICAL_SENSITIVITY` (this package's assumption).
+OTHER_POLITICAL_SENSITIVITY = 0.5
+#: Per-category overrides: the prefix of ``<prefix><category>`` and the column it changes.
+CATEGORY_COLUMNS = (("weight_", "weights"), ("sensitivity_", "sensitivities"),
+                    ("political_sensitivity_", "political_sensitivities"))
 
 
 def _field(default: Any, doc: str, **check: Any) -> Any:
@@ -234,6 +248,27 @@ class Params:
     seed_placement: str = _field(
         "random", "Threshold rule: seeds drawn at random, or nodes 0..n_seeds-1 (adjacent on a "
         "ring lattice).", kind=str, choices=SEED_PLACEMENTS)
+
+    # --- the state behind the platform (every mechanism off by default) ------------------------
+    state_access: float = _field(
+        0.0, "a: share of what citizens volunteer that the platform passes to the state "
+        "(0 = none; a licence deal is an event that raises it). Enters the privacy cost as "
+        "v_i kappa_k L(n_ik) (1 + chi_i a pi_k).", kind=float, lo=0.0, hi=1.0)
+    political_sensitivities: tuple[float, ...] = _field(
+        (), "pi_k: political sensitivity of each category, in [0, 1] (empty = employer and "
+        "professional network 0.8, financial history, driving behaviour and typing rhythm 0.3, "
+        "education 0.1, any other category 0.5; this package's assumption).",
+        kind="floats", lo=0.0, hi=1.0)
+    state_fear: float = _field(
+        1.0, "chi: mean fear of the state, the weight of the state's access in the privacy cost "
+        "(this package's assumption).", kind=float, lo=0.0)
+    state_fear_sigma: float = _field(
+        0.5, "Log-scale spread of the fear of the state, chi_i = chi exp(sigma z_i - sigma^2/2) "
+        "(mean chi; this package's assumption).", kind=float, lo=0.0)
+    state_fear_correlation: float = _field(
+        0.0, "Correlation of z_i, the fear's log-normal score, with the standardised log "
+        "privacy concern at t = 0.", kind=float, lo=-1.0, hi=1.0)
+
     events: tuple[Event, ...] = _field(
         (), "Scheduled events: each sets or multiplies a parameter (or privacy_concern) before "
         "the decisions of a step; see simulation/events.py.", kind="events")
@@ -254,7 +289,9 @@ class Params:
                              "a name for every category")
         if len(set(self.categories)) != n_cat:
             raise ValueError(f"categories: got duplicate names in {self.categories!r}")
-        for name in ("weights", "sensitivities"):
+        for name in ("weights", "sensitivities", "political_sensitivities"):
+            if name == "political_sensitivities" and not self.political_sensitivities:
+                continue  # the default table
             if len(getattr(self, name)) != n_cat:
                 raise ValueError(
                     f"{name}: got {len(getattr(self, name))} values for {n_cat} categories "
@@ -306,6 +343,17 @@ class Params:
         """Number of voluntary data categories K."""
         return len(self.categories)
 
+    @cached_property
+    def political_sensitivity(self) -> np.ndarray:
+        """pi_k of every category (the default table when ``political_sensitivities`` is empty)."""
+        if self.political_sensitivities:
+            table = np.asarray(self.political_sensitivities, dtype=np.float64)
+        else:
+            table = np.array([DEFAULT_POLITICAL_SENSITIVITY.get(c, OTHER_POLITICAL_SENSITIVITY)
+                              for c in self.categories])
+        table.flags.writeable = False
+        return table
+
     @property
     def scored_weights(self) -> np.ndarray:
         """The weights the platform applies: w_k, with all but the ``category_cap`` largest zeroed.
@@ -332,20 +380,20 @@ class Params:
     def with_overrides(self, **overrides: Any) -> Params:
         """Return a copy with some fields replaced, validated like a new object.
 
-        Besides field names, ``weight_<category>=w`` and ``sensitivity_<category>=kappa`` set one
-        row of the category table.
+        Besides field names, ``weight_<category>=w``, ``sensitivity_<category>=kappa`` and
+        ``political_sensitivity_<category>=pi`` set one row of the category table.
 
         Raises:
             ValueError: A name is neither a field nor a category override, or a value is invalid.
         """
         names = {f.name for f in dataclasses.fields(self)}
         changes: dict[str, Any] = {}
-        rows: dict[str, dict[str, Any]] = {"weights": {}, "sensitivities": {}}
+        rows: dict[str, dict[str, Any]] = {column: {} for _, column in CATEGORY_COLUMNS}
         for key, value in overrides.items():
             if key in names:
                 changes[key] = value
                 continue
-            for prefix, column in (("weight_", "weights"), ("sensitivity_", "sensitivities")):
+            for prefix, column in CATEGORY_COLUMNS:
                 if key.startswith(prefix):
                     rows[column][key.removeprefix(prefix)] = (key, value)
                     break
@@ -355,7 +403,7 @@ class Params:
         for column, entries in rows.items():
             if not entries:
                 continue
-            values = list(getattr(updated, column))
+            values = list(updated._category_column(column))
             for category, (key, value) in entries.items():
                 if category not in updated.categories:
                     raise ValueError(
@@ -366,14 +414,20 @@ class Params:
         return updated
 
     def target_value(self, name: str) -> Any:
-        """Current value of a field or of ``weight_<category>`` / ``sensitivity_<category>``."""
+        """Current value of a field or of a category row (``weight_<category>`` and the like)."""
         if name in {f.name for f in dataclasses.fields(self)}:
             return getattr(self, name)
-        for prefix, column in (("weight_", "weights"), ("sensitivity_", "sensitivities")):
+        for prefix, column in CATEGORY_COLUMNS:
             category = name.removeprefix(prefix)
             if name.startswith(prefix) and category in self.categories:
-                return getattr(self, column)[self.categories.index(category)]
+                return self._category_column(column)[self.categories.index(category)]
         raise ValueError(_unknown_name_message(name, {f.name for f in dataclasses.fields(self)}))
+
+    def _category_column(self, column: str) -> tuple[float, ...]:
+        """One column of the category table, the default political sensitivities filled in."""
+        if column == "political_sensitivities":
+            return tuple(self.political_sensitivity.tolist())
+        return getattr(self, column)
 
     @classmethod
     def resolve(cls, params: Params | Mapping[str, Any] | None, overrides: Mapping[str, Any]

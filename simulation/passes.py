@@ -30,6 +30,7 @@ from simulation.score import (
     to_points,
     withheld_raw_score,
 )
+from simulation.state_access import state_factor
 
 #: Width (score points) of the bins of the binned median and Gini. The binned median is the
 #: centre of the bin holding the lower median x_(ceil(n/2)), so within SCORE_BIN / 2 of it; the
@@ -212,17 +213,21 @@ def decision_inputs(who: np.ndarray, behaviour: np.ndarray, quality: np.ndarray,
                     privacy_concern: np.ndarray, disclosing: np.ndarray,
                     behaviour_weight: float, imputed_weighted: float, imputed: np.ndarray,
                     weights: np.ndarray, bonus: float, sensitivities: np.ndarray,
-                    leakage_table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(withheld raw score, gains, privacy cost v_i kappa_k L(n_ik)) of the revisers ``who``.
+                    leakage_table: np.ndarray, state_fear: np.ndarray, state_access: float,
+                    political: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(withheld raw score, gains, privacy cost) of the revisers ``who``.
 
     ``score.withheld_raw_score`` (which recomputes ``imputed_weighted``),
-    ``score.disclosure_gains``, and the privacy cost with L read from ``leakage_table``.
+    ``score.disclosure_gains``, and the privacy cost v_i kappa_k L(n_ik) with L read from
+    ``leakage_table``, times ``state_access.state_factor`` 1 + chi_i a pi_k when a > 0.
     """
     concern = privacy_concern[who, None].astype(np.float64)
     leak = leakage_table[disclosing[who].astype(np.int64)]
+    cost = concern * sensitivities * leak
+    factor = state_factor(state_fear[who], state_access, political)
     return (withheld_raw_score(behaviour[who], imputed, weights, behaviour_weight),
             disclosure_gains(quality[who], imputed, weights, bonus),
-            concern * sensitivities * leak)
+            cost if factor is None else cost * factor)
 
 
 def scored_best_response(withheld_raw: np.ndarray, gains: np.ndarray, privacy_cost: np.ndarray,

@@ -30,6 +30,8 @@ class Population:
         shares_score: whether citizen i shows its score, shape (N,), bool.
         score: s_i in [350, 950], shape (N,), float64.
         threshold: phi_i of the threshold rule (a fraction or a count of neighbours), shape (N,).
+        state_fear: chi_i, the fear of the state (``simulation.state_access``), float64; drawn
+            by the model from its own random stream.
     """
 
     creditworthiness: np.ndarray
@@ -41,6 +43,7 @@ class Population:
     shares_score: np.ndarray
     score: np.ndarray
     threshold: np.ndarray
+    state_fear: np.ndarray | None = None
 
     @property
     def size(self) -> int:

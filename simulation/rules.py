@@ -79,15 +79,18 @@ def leakage(n_disclosing: np.ndarray, rho: float) -> np.ndarray:
 
 
 def privacy_cost(privacy_concern: np.ndarray, sensitivities: np.ndarray,
-                 n_disclosing: np.ndarray, rho: float) -> np.ndarray:
-    """v_i * kappa_k * L(n_ik): the cost to citizen i of disclosing category k, shape (R, K).
+                 n_disclosing: np.ndarray, rho: float,
+                 state_factor: np.ndarray | None = None) -> np.ndarray:
+    """v_i * kappa_k * L(n_ik) [* (1 + chi_i a pi_k)]: the cost of disclosing k, shape (R, K).
 
     ``privacy_concern`` holds v_i of the R citizens, ``n_disclosing`` their n_ik; L is
-    :func:`leakage` (1 when rho = 0).
+    :func:`leakage` (1 when rho = 0). ``state_factor`` is the state's share,
+    ``simulation.state_access.state_factor`` (None when the state has no access).
     """
     share = leakage(n_disclosing, rho) if rho else 1.0
-    return (np.asarray(privacy_concern)[:, None].astype(np.float64)
+    cost = (np.asarray(privacy_concern)[:, None].astype(np.float64)
             * np.asarray(sensitivities) * share)
+    return cost if state_factor is None else cost * state_factor
 
 
 def paid_privacy(disclosed: np.ndarray, cost: np.ndarray,

@@ -158,15 +158,17 @@ def test_no_revisers(temperature):
     assert got[0].shape == (0, 6) and got[1].shape == (0,)
 
 
+@pytest.mark.parametrize("access", [0.0, 0.7])
 @pytest.mark.parametrize("rho", [0.0, 0.3])
-def test_decision_inputs_equal_the_numpy_functions_bitwise(rho):
+def test_decision_inputs_equal_the_numpy_functions_bitwise(rho, access):
     from simulation import DisclosureModel
     from simulation import neighbourhood as nbh
     from simulation.kernels.choice import decision_inputs
     from simulation.score import disclosure_gains, withheld_raw_score
 
     model = DisclosureModel(rng=2, n_citizens=3000, data_correlation=rho,
-                            imputation="skeptical", completeness_bonus=0.05)
+                            imputation="skeptical", completeness_bonus=0.05,
+                            state_access=access)
     model.run_for(3)
     p, pop = model.params, model.population
     who = np.sort(np.random.default_rng(0).choice(model.n_citizens, 500, replace=False))
@@ -176,7 +178,8 @@ def test_decision_inputs_equal_the_numpy_functions_bitwise(rho):
                           model.neighbourhood.disclosing, p.behaviour_weight,
                           float(np.dot(weights, model.imputed)), model.imputed, weights,
                           p.completeness_bonus, np.asarray(p.sensitivities),
-                          nbh.leakage_table(rho, model._max_degree))
+                          nbh.leakage_table(rho, model._max_degree), pop.state_fear,
+                          p.state_access, p.political_sensitivity)
     expected = (withheld_raw_score(pop.behaviour[who], model.imputed, weights,
                                    p.behaviour_weight),
                 disclosure_gains(pop.quality[who], model.imputed, weights, p.completeness_bonus),

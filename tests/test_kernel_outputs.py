@@ -133,6 +133,18 @@ def test_no_edges(rule):
     assert_outputs_match(got, expected(model))
 
 
+@pytest.mark.parametrize("rule", ["best_response", "norm"])
+def test_outputs_with_state_access(rule):
+    """The state's share in the privacy cost (welfare) and the state's exposure."""
+    model = build(rule=rule, n_citizens=600, state_access=0.7, state_fear_sigma=0.8,
+                  state_fear_correlation=0.5, political_sensitivity_education=0.0)
+    got = outputs(model)
+    assert_outputs_match(got, expected(model))
+    assert got["welfare"] == pytest.approx(welfare_by_definition(model), rel=1e-12)
+    assert got["state_exposure_employer"] == pytest.approx(0.7 * got["disclosure_employer"])
+    assert got["welfare"] != outputs(build(rule=rule, n_citizens=600))["welfare"]
+
+
 def test_disclosure_tables_under_a_category_cap_and_zero_weights():
     for overrides in ({"category_cap": 2}, {"weights": (0, 0, 0, 0, 0, 0)}):
         model = build(n_citizens=500, **overrides)

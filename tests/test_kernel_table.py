@@ -141,9 +141,11 @@ def decision_inputs(f, rng):
     behaviour, quality, imputed_weighted, imputed, weights, bw, bonus = platform(rng)
     who = np.sort(rng.choice(N, 600, replace=False))
     disclosing = rng.integers(0, 40, (N, K)).astype(np.uint8)
+    fear, political = rng.lognormal(size=N), rng.uniform(0.0, 1.0, K)
     return [f(who, behaviour, quality, rng.lognormal(size=N).astype(np.float32), disclosing,
               bw, imputed_weighted, imputed, weights, bonus, rng.uniform(0.1, 1.0, K),
-              leakage(np.arange(41), rho)) for rho in (0.0, 0.3)]
+              leakage(np.arange(41), rho), fear, access, political)
+            for rho in (0.0, 0.3) for access in (0.0, 0.6)]
 
 
 def scored_best_response(f, rng):

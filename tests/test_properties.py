@@ -51,6 +51,8 @@ EVENT_KINDS = [
     ("threshold_kind", "set", st.sampled_from(["fraction", "count"])),
     ("campaign_bonus", "set", st.floats(0.0, 0.5)),
     ("score_value", "multiply", st.floats(0.5, 4.0)),
+    ("state_access", "set", st.floats(0.0, 1.0)),  # a licence deal
+    ("political_sensitivity_employer", "set", st.floats(0.0, 1.0)),
 ]
 
 
@@ -78,6 +80,10 @@ def models(draw):
           "data_correlation": draw(st.sampled_from([0.0, 0.3, 0.8])),
           "logit_temperature": draw(st.sampled_from([0.0, 0.02, 0.2])),
           "initial_disclosure": draw(st.sampled_from([0.0, 0.1, 0.4])),
+          "state_access": draw(st.sampled_from([0.0, 0.0, 0.5, 1.0])),
+          "state_fear": draw(st.sampled_from([0.5, 3.0])),
+          "state_fear_sigma": draw(st.sampled_from([0.0, 0.8])),
+          "state_fear_correlation": draw(st.sampled_from([-0.5, 0.0, 0.9])),
           "events": draw(events())}
     if rule == "threshold":
         kw["threshold_kind"] = draw(st.sampled_from(["fraction", "count"]))

@@ -450,10 +450,61 @@ def complex_contagion(quick: bool) -> list[Check]:
     return checks
 
 
+# --- 7. State access to volunteered data (this package's extension) --------------------------
+
+STATE_CONCERN_MU = math.log(0.2)
+STATE_CONCERN_SIGMA = 0.75
+
+
+def state_access_model(access: float, n_citizens: int, rng: Any) -> DisclosureModel:
+    """One category (employer, pi = 0.8), the score's direct value its only benefit.
+
+    Uniform quality (a = 0), weight 1 and no behaviour weight, so the raw score is q_i when
+    disclosing and the penalizing platform's m = 0.25 when withholding; alpha = 1 makes the
+    utility gain of disclosing q_i - 0.25. kappa = 1, no services, status, dating or leakage,
+    everyone revising. The fear of the state chi_i is log-normal (mean 2, spread 0.5),
+    independent of the concern.
+    """
+    return DisclosureModel(
+        rng=rng, n_citizens=n_citizens, categories=("employer",), weights=(1.0,),
+        sensitivities=(1.0,), behaviour_weight=0.0, quality_loading=0.0,
+        imputation="penalize", score_value=1.0, benefits=(0.0, 0.0, 0.0, 0.0),
+        status_weight=0.0, dating_weight=0.0, sharing_cost=0.0, data_correlation=0.0,
+        privacy_mu=STATE_CONCERN_MU, privacy_sigma=STATE_CONCERN_SIGMA, revision_rate=1.0,
+        state_access=access, state_fear=2.0, state_fear_sigma=0.5)
+
+
+def state_access_disclosure(quick: bool) -> list[Check]:
+    """Disclosure rate = the mean over citizens of P(v_i < g_i / (kappa (1 + chi_i a pi))).
+
+    After one step everyone has chosen: citizen i discloses iff its gain g_i = q_i - 0.25
+    exceeds v_i kappa (1 + chi_i a pi). Given the model's own q_i and chi_i, each v_i is an
+    independent log-normal draw, so the number of disclosers is a sum of independent
+    Bernoulli(p_i) with p_i from :func:`theory.state_access_disclosure_probability`: the rate's
+    SE is sqrt(sum p_i (1 - p_i)) / N.
+    """
+    checks: list[Check] = []
+    n_citizens = 5000 if quick else 40000
+    for index, access in enumerate((0.0, 1.0) if quick else (0.0, 0.25, 0.5, 1.0)):
+        model = state_access_model(access, n_citizens, seed_of(7, index, 0))
+        pop, p = model.population, model.params
+        model.step()
+        probability = theory.state_access_disclosure_probability(
+            pop.quality[:, 0].astype(np.float64) - 0.25, 1.0, pop.state_fear, access,
+            float(p.political_sensitivity[0]), STATE_CONCERN_MU, STATE_CONCERN_SIGMA)
+        checks.append(se_check(
+            "state_access", f"a={access:g}, chi=2, pi=0.8, N={n_citizens}", "disclosure rate",
+            model.outputs["mean_disclosure"],
+            math.sqrt(float((probability * (1.0 - probability)).sum())) / n_citizens,
+            float(probability.mean()), "lognormal P(v < g / (kappa (1 + chi a pi)))"))
+    return checks
+
+
 #: Every validation case, named by :data:`experiments.validation.CASE_NAMES`, in that order.
 CASES: dict[str, Callable[[bool], list[Check]]] = dict(zip(
     CASE_NAMES, (watts_cascades, granovetter_thresholds, unraveling_rounds,
-                 verrecchia_disclosure, leakage_formula_check, complex_contagion), strict=True))
+                 verrecchia_disclosure, leakage_formula_check, complex_contagion,
+                 state_access_disclosure), strict=True))
 
 
 def run_cases(quick: bool, names: Iterable[str] | None = None,

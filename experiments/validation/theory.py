@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 from scipy.optimize import brentq
+from scipy.special import ndtr
 from scipy.stats import binom, norm, poisson
 
 #: Relative slack when comparing phi * k with an integer, so 0.2 * 5 counts as exactly 1.
@@ -371,6 +372,26 @@ def verrecchia_disclosure_rate(cost: float) -> float:
     if cost < 0:
         raise ValueError(f"cost: got {cost!r}, expected c >= 0")
     return max(1.0 - 2.0 * cost, 0.0)
+
+
+# --- State access to volunteered data ------------------------------------------------------------
+
+def state_access_disclosure_probability(gain: np.ndarray, kappa: float, fear: np.ndarray,
+                                        access: float, political: float, mu: float,
+                                        sigma: float) -> np.ndarray:
+    """P(v < g / (kappa (1 + chi a pi))) for privacy concern v ~ LogNormal(mu, sigma).
+
+    A citizen whose only motive to disclose is the score's direct value, with gain g from
+    disclosing one category of sensitivity kappa and political sensitivity pi, discloses when
+    g > v kappa (1 + chi a pi): with probability Phi((ln(g / (kappa (1 + chi a pi))) - mu) /
+    sigma), and never when g <= 0. ``gain`` and ``fear`` (chi) are arrays over citizens.
+    """
+    gain = np.asarray(gain, dtype=np.float64)
+    cutoff = gain / (kappa * (1.0 + np.asarray(fear, dtype=np.float64) * access * political))
+    positive = cutoff > 0
+    out = np.zeros(np.broadcast(cutoff, gain).shape)
+    out[positive] = ndtr((np.log(cutoff[positive]) - mu) / sigma)
+    return out
 
 
 # --- Data externality (Acemoglu et al. 2022) ----------------------------------------------------

@@ -213,8 +213,8 @@ def choose(withheld_raw, gains, privacy_cost, columns, options, noise, temperatu
 
 @njit(cache=True, nogil=True)
 def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behaviour_weight,
-                    imputed_weighted, imputed, weights, bonus, sensitivities,
-                    leakage_table):  # pragma: no cover - compiled
+                    imputed_weighted, imputed, weights, bonus, sensitivities, leakage_table,
+                    state_fear, state_access, political):  # pragma: no cover - compiled
     """The arguments of :func:`best_response` for revisers ``who``, in one pass.
 
     Compiled ``simulation.passes.decision_inputs``.
@@ -238,6 +238,9 @@ def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behavi
         bonus: beta.
         sensitivities: kappa_k.
         leakage_table: L(m) for m = 0 .. max degree.
+        state_fear: chi_i of every citizen.
+        state_access: a; when positive the cost is multiplied by 1 + chi_i a pi_k.
+        political: pi_k.
 
     Returns:
         (withheld_raw (R,), gains (R, K), privacy_cost (R, K)), float64.
@@ -252,5 +255,8 @@ def decision_inputs(who, behaviour, quality, privacy_concern, disclosing, behavi
         concern = np.float64(privacy_concern[i])
         for k in range(n_cat):
             gains[r, k] = weights[k] * (np.float64(quality[i, k]) - imputed[k] + bonus)
-            cost[r, k] = concern * sensitivities[k] * leakage_table[np.int64(disclosing[i, k])]
+            paid = concern * sensitivities[k] * leakage_table[np.int64(disclosing[i, k])]
+            if state_access > 0:
+                paid = paid * (1.0 + state_fear[i] * state_access * political[k])
+            cost[r, k] = paid
     return withheld, gains, cost

@@ -49,7 +49,7 @@ from simulation.score import SCORE_MIN
 SCALARS = ("mean_disclosure", "mean_disclosure_weighted", "share_disclose_none",
            "share_disclose_all", "sharing_rate", "inferred_score", "mean_score",
            "median_score", "gini_score", "privacy_gap", "assortativity", "welfare",
-           "cascade_size")
+           "cascade_size", "state_exposure", "sensitive_disclosure")
 _SLOT = {name: slot for slot, name in enumerate(SCALARS)}
 MEAN_DISCLOSURE = _SLOT["mean_disclosure"]
 MEAN_DISCLOSURE_WEIGHTED = _SLOT["mean_disclosure_weighted"]
@@ -64,17 +64,23 @@ PRIVACY_GAP = _SLOT["privacy_gap"]
 ASSORTATIVITY = _SLOT["assortativity"]
 WELFARE = _SLOT["welfare"]
 CASCADE_SIZE = _SLOT["cascade_size"]
-#: The outputs of the kernel's second and third vectors: one value per category, per threshold.
-PER_CATEGORY = "disclosure_<category>"
-PER_THRESHOLD = "share_above_<threshold>"
+STATE_EXPOSURE = _SLOT["state_exposure"]
+SENSITIVE_DISCLOSURE = _SLOT["sensitive_disclosure"]
+#: The outputs of the kernel's second vector, one value per category each (its rows), and of
+#: its third, one value per threshold.
+PER_CATEGORY = ("disclosure_<category>", "state_exposure_<category>")
+DISCLOSURE_SHARE = PER_CATEGORY.index("disclosure_<category>")
+STATE_EXPOSURE_SHARE = PER_CATEGORY.index("state_exposure_<category>")
+PER_THRESHOLD = ("share_above_<threshold>",)
 
 
 @njit(cache=True, nogil=True)
 def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares, ordered, binned,
                  bins, passing, degree, disclosing, privacy_concern, sensitivities, leakage_table,
                  perceived_weight, weighted, count, adopted, bits, share_thresholds, norm,
-                 conformity, threshold_rule, score_sum, shown_score_sum, c, table, thresholds,
-                 benefits, sharers_below):  # pragma: no cover - compiled
+                 conformity, threshold_rule, score_sum, shown_score_sum, state_fear,
+                 state_access, political, c, table, thresholds, benefits,
+                 sharers_below):  # pragma: no cover - compiled
     """Every output of a step with a slot here (module docstring), welfare included.
 
     Args:
@@ -107,6 +113,10 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         threshold_rule: Whether the threshold rule is in force (cascade_size, else NaN).
         score_sum: Sum of the scores (``PeerView.score_sum``).
         shown_score_sum: Sum of the scores shown (``PeerView.shown_score_sum``).
+        state_fear: chi_i.
+        state_access: a; when positive each category's privacy cost is multiplied by
+            1 + chi_i a pi_k (``simulation.state_access``).
+        political: pi_k.
         c: Utility coefficients (``simulation.kernels.utility.UtilityTables``), with the
             inferred score and the number of sharers.
         table: Service values on the interpolation grid.
@@ -116,8 +126,8 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
 
     Returns:
         (scalars, per category, per threshold), float64: the outputs of :data:`SCALARS` at
-        their slots, disclosure_<category> for each of the K categories, and
-        share_above_<threshold> for each threshold.
+        their slots, the outputs of :data:`PER_CATEGORY` as rows of K values, and
+        share_above_<threshold> as a row of one value per threshold.
     """
     n = score.size
     n_quintiles, n_codes = by_quintile.shape
@@ -133,8 +143,11 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         s = score[i]
         cost = 0.0
         for m in range(n_categories):
-            cost += (sensitivities[m] * leakage_table[np.int64(disclosing[i, m])]
-                     * ((code >> m) & 1))
+            term = (sensitivities[m] * leakage_table[np.int64(disclosing[i, m])]
+                    * ((code >> m) & 1))
+            if state_access > 0:
+                term = term * (1.0 + state_fear[i] * state_access * political[m])
+            cost += term
         paid = privacy_concern[i] * cost
         perceived = np.float32(s) if shares[i] else inferred
         neighbour_perceived_sum += perceived_weight[i] * np.float64(perceived)
@@ -153,8 +166,8 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         services_sum += services(s, c, table, thresholds, benefits)
 
     out = np.empty(len(SCALARS))
-    per_category_share = np.empty(n_categories)
-    per_threshold_share = np.empty(n_thresholds)
+    per_category_share = np.empty((len(PER_CATEGORY), n_categories))
+    per_threshold_share = np.empty((len(PER_THRESHOLD), n_thresholds))
     # Disclosure: population histogram, then per-code tables.
     level_total = weighted_total = 0.0
     none = adopters = 0
@@ -188,8 +201,18 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
     n_sharers = np.int64(c[N_SHARERS])
     out[MEAN_DISCLOSURE] = level_total / n
     out[MEAN_DISCLOSURE_WEIGHTED] = weighted_total / n
+    disclosed_total = 0.0
+    sensitive_total = 0.0
+    political_total = 0.0
     for m in range(n_categories):
-        per_category_share[m] = per_category[m] / n
+        per_category_share[DISCLOSURE_SHARE, m] = per_category[m] / n
+        per_category_share[STATE_EXPOSURE_SHARE, m] = state_access * per_category[m] / n
+        disclosed_total += per_category[m]
+        sensitive_total += political[m] * per_category[m]
+        political_total += political[m]
+    out[STATE_EXPOSURE] = state_access * disclosed_total / (n * n_categories)
+    out[SENSITIVE_DISCLOSURE] = (sensitive_total / (n * political_total) if political_total > 0
+                                 else np.nan)
     out[SHARE_DISCLOSE_NONE] = none / n
     out[SHARE_DISCLOSE_ALL] = adopters / n
     out[SHARING_RATE] = n_sharers / n
@@ -206,7 +229,7 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
             above -= passing[j]
         else:
             above = n - np.searchsorted(ordered, share_thresholds[j])
-        per_threshold_share[j] = above / n
+        per_threshold_share[0, j] = above / n
     out[GINI_SCORE] = gini
     out[PRIVACY_GAP] = level_by_quintile[0] - level_by_quintile[n_quintiles - 1]
     out[ASSORTATIVITY] = np.nan
