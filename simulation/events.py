@@ -2,9 +2,10 @@
 
 An event at step t applies between steps t - 1 and t (a Mesa event at time t - 0.5), before the
 platform's imputation and the citizens' decisions of step t. It either replaces a parameter of the
-platform, the utility or the decisions (``set``), scales a numeric one (``multiply``), or scales
-every citizen's privacy concern (target ``privacy_concern``: a privacy scandal). Parameters that
-fix the network and the drawn population cannot be changed once the model is built.
+platform, the utility or the decisions (``set``), scales a numeric one (``multiply``), scales
+every citizen's privacy concern (target ``privacy_concern``: a privacy scandal) or the
+advocates' (target ``advocacy``: an advocacy campaign). Parameters that fix the network and the
+drawn population cannot be changed once the model is built.
 """
 
 from __future__ import annotations
@@ -24,18 +25,21 @@ STRUCTURAL_FIELDS = frozenset({
     "between_share", "privacy_homophily", "edge_list", "quality_loading", "purchase_effect",
     "privacy_mu", "privacy_sigma", "initial_disclosure", "initial_sharing", "behaviour_levels",
     "categories", "thresholds", "threshold_values", "threshold_mean", "threshold_sd",
-    "n_seeds", "seed_placement", "rule", "schedule", "engine", "events",
+    "n_seeds", "seed_placement", "rule", "schedule", "engine", "events", "state_fear",
+    "state_fear_sigma", "state_fear_correlation", "n_advocates", "advocate_placement",
 })
-#: Event targets that are population state rather than parameters.
-STATE_TARGETS = ("privacy_concern",)
+#: Event targets that are population state rather than parameters: every citizen's privacy
+#: concern (a scandal), and the advocates' concern (an advocacy campaign).
+STATE_TARGETS = ("privacy_concern", "advocacy")
 
 
 @dataclass(frozen=True)
 class Event:
     """At step ``step``, before the decisions, set or multiply ``target``.
 
-    ``target`` is a parameter name (or ``weight_<category>``, ``sensitivity_<category>``) or
-    ``privacy_concern`` (a privacy scandal scales every citizen's concern). Written in specs
+    ``target`` is a parameter name (or ``weight_<category>``, ``sensitivity_<category>``),
+    ``privacy_concern`` (a privacy scandal scales every citizen's concern) or ``advocacy`` (an
+    advocacy campaign scales the advocates' concern, ``simulation.concern``). Written in specs
     and keywords as ``{"step": 50, "target": "privacy_concern", "multiply": 1.5}`` or
     ``{"step": 20, "target": "weight_driving_behaviour", "set": 0.1}``.
     """
@@ -83,7 +87,10 @@ class Event:
         if self.target in STATE_TARGETS:
             if self.operation != "multiply" or self.value < 0:
                 raise ValueError(f"{where}: expected multiply by a factor >= 0 for "
-                                 "privacy_concern")
+                                 f"{self.target}")
+            if self.target == "advocacy" and params.n_advocates == 0:
+                raise ValueError(f"{where}: no advocates, expected n_advocates >= 1 for an "
+                                 "advocacy campaign")
             return
         if self.target in STRUCTURAL_FIELDS:
             raise ValueError(f"{where}: {self.target} is fixed once the model is built, expected "

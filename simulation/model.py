@@ -1,7 +1,8 @@
 """DisclosureModel: the Mesa model that owns the population arrays and advances them.
 
 A step t:
-  0. events due at t are applied (Mesa events at time t - 0.5, between steps),
+  0. events due at t are applied (Mesa events at time t - 0.5, between steps), and privacy
+     concern spreads among friends when ``concern_influence`` > 0 (``simulation.concern``),
   1. the platform updates what it imputes for withheld data (skeptical rule: step t-1's
      withholders),
   2. each citizen revises with probability r and applies the decision rule, reading the state
@@ -34,6 +35,7 @@ from simulation import decisions, events, passes
 from simulation import neighbourhood as nbh
 from simulation.agents import Citizen
 from simulation.codes import CodeHistogram, CodeTables
+from simulation.concern import choose_advocates, degroot_update
 from simulation.decisions import Decision, DecisionRule, Draws
 from simulation.kernels.table import implementation
 from simulation.metrics import (
@@ -141,6 +143,8 @@ class DisclosureModel(mesa.Model):
         self.population.state_fear = draw_state_fear(p, self.population.privacy_concern,
                                                      extension_rng)
         self._degree = self.network.degree.astype(np.float64)
+        #: The citizens an advocacy campaign reaches (``simulation.concern``), ascending.
+        self.advocates = choose_advocates(p, self._degree, extension_rng)
         self._max_degree = int(self.network.degree.max(initial=0))
         self._codes = np.zeros(self.n_citizens, dtype=np.uint16)  # disclosure codes
         self._counts = nbh.NeighbourCounts(self.network.adjacency, self._degree,
@@ -215,6 +219,8 @@ class DisclosureModel(mesa.Model):
     def step(self) -> None:
         """Advance one step (module docstring)."""
         p, pop = self.params, self.population
+        if p.concern_influence > 0:
+            self._spread_concern(p.concern_influence)
         self.imputed = imputed_quality(p.imputation, pop.quality, pop.disclosed, self.imputed)
         draws = self._draw()
         given = None
@@ -435,6 +441,9 @@ class DisclosureModel(mesa.Model):
         for event in events.due(self.params.events, round(self.time + 0.5)):
             if event.target == "privacy_concern":
                 self.population.privacy_concern *= np.float32(event.value)
+            elif event.target == "advocacy":
+                self.population.privacy_concern[self.advocates] *= np.float32(event.value)
+                self._regroup_by_concern()
             else:
                 self.params = event.apply(self.params)
         # A weight or the category cap may have changed the scored categories, and with them who
@@ -444,6 +453,19 @@ class DisclosureModel(mesa.Model):
         nobody = _NOBODY[0]
         self.neighbourhood = self._counts.update(nobody, self._codes[nobody], self._codes,
                                                  self.code_tables)
+
+    def _spread_concern(self, rate: float) -> None:
+        """One DeGroot step of privacy concern (``simulation.concern.degroot_update``)."""
+        pop = self.population
+        sums = nbh.neighbour_sum(self.network.adjacency, pop.privacy_concern)
+        pop.privacy_concern[:] = degroot_update(pop.privacy_concern, sums, self._degree, rate)
+        self._regroup_by_concern()
+
+    def _regroup_by_concern(self) -> None:
+        """Recount the code histogram by privacy quintile after concern changed its order."""
+        self._histogram = CodeHistogram.of(self._codes,
+                                           privacy_quintiles(self.population.privacy_concern),
+                                           self._degree, self.params.n_categories)
 
     def _refresh(self, rescore_all: bool = True,
                  given: tuple[np.ndarray, np.ndarray] | None = None) -> None:

@@ -148,8 +148,14 @@ def perceived_weights(adjacency: sp.csr_array, degree: np.ndarray) -> np.ndarray
     collection needs this static weight instead of a pass over the edges every step.
     """
     inverse = np.divide(1.0, degree, out=np.zeros(degree.size), where=degree > 0)
-    return implementation("neighbour_sum")(unsigned(adjacency.indptr), unsigned(adjacency.indices),
-                         inverse) + (degree == 0)
+    return neighbour_sum(adjacency, inverse) + (degree == 0)
+
+
+def neighbour_sum(adjacency: sp.csr_array, x: np.ndarray) -> np.ndarray:
+    """sum_(j in N(i)) x_j for every i, float64 (compiled ``neighbour_sum`` unless switched off)."""
+    return implementation("neighbour_sum")(unsigned(adjacency.indptr),
+                                           unsigned(adjacency.indices),
+                                           np.asarray(x, dtype=np.float64))
 
 
 def rows(neighbourhood: Neighbourhood, citizens: np.ndarray) -> Neighbourhood:

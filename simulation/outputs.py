@@ -219,6 +219,11 @@ _BUILT_IN = (
            "Disclosure weighted by political sensitivity: mean over citizens of "
            "sum_k pi_k d_ik / sum_k pi_k (NaN when no category is sensitive).",
            sensitive_disclosure),
+    Output("mean_concern", "Mean privacy concern v over citizens (it moves with scandals, "
+           "advocacy campaigns and, when concern_influence > 0, friends' concern).",
+           lambda s: _mean(s.population.privacy_concern.astype(np.float64))),
+    Output("concern_sd", "Standard deviation of privacy concern over citizens (its spread).",
+           lambda s: float(np.std(s.population.privacy_concern.astype(np.float64)))),
     Output("state_exposure_<category>",
            "Share of citizens whose data in that category the state holds: a times "
            "disclosure_<category>.",

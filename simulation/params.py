@@ -44,6 +44,7 @@ SCHEDULES = ("synchronous", "random_sequential")
 ENGINES = ("vectorized", "agents")
 THRESHOLD_KINDS = ("fraction", "count")
 SEED_PLACEMENTS = ("random", "consecutive")
+ADVOCATE_PLACEMENTS = ("random", "central")
 
 DEFAULT_CATEGORIES = (
     "financial_history",
@@ -268,6 +269,16 @@ class Params:
     state_fear_correlation: float = _field(
         0.0, "Correlation of z_i, the fear's log-normal score, with the standardised log "
         "privacy concern at t = 0.", kind=float, lo=-1.0, hi=1.0)
+    # --- privacy concern that spreads, and advocacy ---------------------------------------------
+    concern_influence: float = _field(
+        0.0, "mu: DeGroot rate at which each citizen's privacy concern moves toward its "
+        "neighbours' mean concern every step (0 = fixed concern).", kind=float, lo=0.0, hi=1.0)
+    n_advocates: int = _field(
+        0, "Citizens whose concern an advocacy campaign (event target 'advocacy', multiply) "
+        "raises.", kind=int, lo=0)
+    advocate_placement: str = _field(
+        "random", "Advocates drawn at random, or the most central citizens (highest degree).",
+        kind=str, choices=ADVOCATE_PLACEMENTS)
 
     events: tuple[Event, ...] = _field(
         (), "Scheduled events: each sets or multiplies a parameter (or privacy_concern) before "
@@ -330,6 +341,9 @@ class Params:
             raise ValueError(
                 f"threshold_values: got {len(self.threshold_values)} values for n_citizens="
                 f"{self.n_citizens}, expected one per citizen (or none)")
+        if self.n_advocates > self.n_citizens and self.network != "edge_list":
+            raise ValueError(f"n_advocates: got {self.n_advocates}, expected at most "
+                             f"n_citizens = {self.n_citizens}")
         if self.n_seeds > self.n_citizens:
             raise ValueError(f"n_seeds: got {self.n_seeds}, expected at most n_citizens = "
                              f"{self.n_citizens}")

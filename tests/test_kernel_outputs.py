@@ -173,6 +173,16 @@ def test_welfare_under_other_incentives(overrides):
     assert outputs(model)["welfare"] == pytest.approx(welfare_by_definition(model), rel=1e-12)
 
 
+def test_the_tallies_follow_concern_that_spreads_and_campaigns():
+    """Concern changing its order (DeGroot, an advocacy campaign) regroups the quintiles."""
+    model = DisclosureModel(rng=3, n_citizens=800, concern_influence=0.3, n_advocates=40,
+                            events=[{"step": 4, "target": "advocacy", "multiply": 30.0}])
+    for _ in range(8):
+        model.step()
+        assert_outputs_match(model.outputs, outputs(model))
+        assert_outputs_match(model.outputs, expected(model))
+
+
 @pytest.mark.parametrize("binned", [False, True])
 @pytest.mark.parametrize("rule", RULES)
 def test_the_models_tallies_equal_fresh_ones_through_events(rule, binned, monkeypatch):

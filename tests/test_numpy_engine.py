@@ -18,7 +18,15 @@ from simulation.kernels import outputs as compiled_outputs
 from simulation.kernels import table
 from simulation.network import csr
 
-CASES = cases()
+#: The trajectory cases, and the same with the state's mechanisms on (access, fear, concern that
+#: spreads, an advocacy campaign and a licence deal).
+EXTENSIONS = {"state_access": 0.4, "state_fear_sigma": 0.8, "concern_influence": 0.3,
+              "n_advocates": 8, "variant": "state"}
+CASES = cases() + [
+    {**case, **EXTENSIONS,
+     "events": [*case["events"], {"step": 2, "target": "advocacy", "multiply": 10.0},
+                {"step": 5, "target": "state_access", "set": 0.9}]}
+    for case in cases() if case["network"] == "watts_strogatz" and "variant" not in case]
 
 
 def state(model):

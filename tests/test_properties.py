@@ -53,6 +53,8 @@ EVENT_KINDS = [
     ("score_value", "multiply", st.floats(0.5, 4.0)),
     ("state_access", "set", st.floats(0.0, 1.0)),  # a licence deal
     ("political_sensitivity_employer", "set", st.floats(0.0, 1.0)),
+    ("advocacy", "multiply", st.floats(0.0, 10.0)),
+    ("concern_influence", "set", st.floats(0.0, 1.0)),
 ]
 
 
@@ -84,6 +86,9 @@ def models(draw):
           "state_fear": draw(st.sampled_from([0.5, 3.0])),
           "state_fear_sigma": draw(st.sampled_from([0.0, 0.8])),
           "state_fear_correlation": draw(st.sampled_from([-0.5, 0.0, 0.9])),
+          "concern_influence": draw(st.sampled_from([0.0, 0.0, 0.3, 1.0])),
+          "n_advocates": draw(st.integers(1, 5)),
+          "advocate_placement": draw(st.sampled_from(["random", "central"])),
           "events": draw(events())}
     if rule == "threshold":
         kw["threshold_kind"] = draw(st.sampled_from(["fraction", "count"]))

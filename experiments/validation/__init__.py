@@ -19,7 +19,7 @@ from pathlib import Path
 
 #: The validation cases, in the order they run and appear in the table (see ``cases.CASES``).
 CASE_NAMES = ("watts_2002", "granovetter_1978", "unraveling", "verrecchia_1983", "leakage",
-              "complex_contagion", "state_access")
+              "complex_contagion", "state_access", "degroot_concern")
 
 
 def code_version() -> str:

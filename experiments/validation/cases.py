@@ -26,7 +26,13 @@ from typing import Any
 import numpy as np
 
 from experiments.validation import CASE_NAMES, theory
-from experiments.validation.checks import Check, binomial_check, exact_check, se_check
+from experiments.validation.checks import (
+    Check,
+    binomial_check,
+    bound_check,
+    exact_check,
+    se_check,
+)
 from simulation import DisclosureModel
 from simulation.rules import leakage
 
@@ -500,11 +506,72 @@ def state_access_disclosure(quick: bool) -> list[Check]:
     return checks
 
 
+# --- 8. DeGroot averaging of privacy concern (this package's extension) -------------------------
+
+#: Largest relative rounding of one step of concern: float32 storage (2^-24) plus float64 slack.
+CONCERN_ROUNDING = 2.0**-24 + 2.0**-50
+
+
+def degroot_concern(quick: bool) -> list[Check]:
+    """Concern converges to the degree-weighted mean of the initial concern.
+
+    A Barabasi-Albert network (connected by construction, degrees far from equal, so the
+    degree-weighted mean M_0 differs from the plain mean), mu = 0.5, T steps. Deterministic
+    given the seed, so three bounds, derived from the float32 rounding of the stored concern
+    (each step rounds v_i by at most 2^-24 v_i):
+
+    - the weighted mean M_t is invariant but for rounding: |M_T - M_0| <= eps sum_t M_t;
+    - the weighted distance d_t = ||v_t - M_t||_D contracts by rho, the contraction of
+      :func:`theory.degroot_contraction`: d_T <= rho^T d_0 + eps sum_t rho^(T-t) ||v_t||_D;
+    - hence max_i |v_i(T) - M_0| <= sqrt(sum k / min k) d_T-bound + |M_T - M_0|-bound.
+    """
+    checks: list[Check] = []
+    points = [(2000, "vectorized")] if quick else [(2000, "vectorized"), (10000, "vectorized"),
+                                                   (400, "agents")]
+    rate, steps = 0.5, 120
+    for index, (n_citizens, engine) in enumerate(points):
+        model = DisclosureModel(rng=seed_of(8, index, 0), n_citizens=n_citizens,
+                                network="barabasi_albert", mean_degree=8,
+                                concern_influence=rate, engine=engine)
+        degree = model.network.degree.astype(np.float64)
+        share = degree / degree.sum()
+        initial = model.population.privacy_concern.astype(np.float64)
+        limit = theory.degroot_limit(initial, degree)
+        rho = theory.degroot_contraction(model.network.adjacency, rate)
+        means, norms = [], []
+        for _ in range(steps):
+            model.step()
+            v = model.population.privacy_concern.astype(np.float64)
+            means.append(float(np.dot(share, v)))
+            norms.append(math.sqrt(float(np.dot(share, v**2))))
+        final = model.population.privacy_concern.astype(np.float64)
+        distance_0 = math.sqrt(float(np.dot(share, (initial - limit) ** 2)))
+        distance_t = math.sqrt(float(np.dot(share, (final - means[-1]) ** 2)))
+        mean_slack = CONCERN_ROUNDING * sum(means)
+        distance_bound = rho**steps * distance_0 + CONCERN_ROUNDING * sum(
+            rho ** (steps - t) * norm for t, norm in enumerate(norms, start=1))
+        spread = math.sqrt(degree.sum() / degree.min())
+        point = (f"Barabasi-Albert z=8, N={n_citizens}, mu={rate:g}, T={steps}, "
+                 f"rho={rho:.4f}{engine_label(engine)}")
+        note = f"M_0 = {limit:.6g}, plain mean {initial.mean():.6g}"
+        checks += [
+            exact_check("degroot_concern", point, "degree-weighted mean at T", means[-1], limit,
+                        note + "; invariant up to float32 rounding", mean_slack),
+            bound_check("degroot_concern", point, "||v_T - M_T||_D", distance_t,
+                        distance_bound, f"rho^T d_0 + rounding, d_0 = {distance_0:.3g}"),
+            bound_check("degroot_concern", point, "max_i |v_i(T) - M_0|",
+                        float(np.max(np.abs(final - limit))),
+                        spread * distance_bound + mean_slack,
+                        "every citizen at the degree-weighted mean of the initial concern"),
+        ]
+    return checks
+
+
 #: Every validation case, named by :data:`experiments.validation.CASE_NAMES`, in that order.
 CASES: dict[str, Callable[[bool], list[Check]]] = dict(zip(
     CASE_NAMES, (watts_cascades, granovetter_thresholds, unraveling_rounds,
                  verrecchia_disclosure, leakage_formula_check, complex_contagion,
-                 state_access_disclosure), strict=True))
+                 state_access_disclosure, degroot_concern), strict=True))
 
 
 def run_cases(quick: bool, names: Iterable[str] | None = None,

@@ -9,7 +9,8 @@ values that pass. The interval comes from one of three rules, each with its own 
 - :func:`binomial_check` (a count of rare events): the central 1 - alpha range of
   Binomial(n, p) with alpha = 2 (1 - Phi(3)) = 0.0027, the two-sided level of 3 SE;
 - :func:`exact_check` (deterministic): simulated == theory, with at most a floating-point
-  slack stated by the case (0 for counts).
+  slack stated by the case (0 for counts);
+- :func:`bound_check` (deterministic): 0 <= simulated <= a bound derived in the case.
 """
 
 from __future__ import annotations
@@ -97,6 +98,13 @@ def binomial_check(case: str, point: str, quantity: str, count: int, trials: int
     return Check(case, point, quantity, float(count),
                  math.sqrt(trials * probability * (1.0 - probability)),
                  trials * probability, low, high, "binomial", note)
+
+
+def bound_check(case: str, point: str, quantity: str, simulated: float, bound: float,
+                note: str = "") -> Check:
+    """A deterministic check against a derived upper bound: 0 <= simulated <= bound."""
+    return Check(case, point, quantity, float(simulated), 0.0, float(bound), 0.0, float(bound),
+                 "bound", note)
 
 
 def exact_check(case: str, point: str, quantity: str, simulated: float, theory: float,

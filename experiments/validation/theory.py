@@ -394,6 +394,38 @@ def state_access_disclosure_probability(gain: np.ndarray, kappa: float, fear: np
     return out
 
 
+# --- DeGroot averaging of privacy concern --------------------------------------------------------
+
+def degroot_limit(initial: np.ndarray, degree: np.ndarray) -> float:
+    """sum_i k_i v_i(0) / sum_i k_i: where v' = (1 - mu) v + mu D^-1 A v converges.
+
+    The update keeps sum_i k_i v_i: sum_i k_i (A v)_i / k_i = sum_j k_j v_j for a symmetric A.
+    On a connected graph with 0 < mu <= 1/2 every other eigenvalue of (1 - mu) I + mu D^-1 A
+    lies in (-1, 1), so the concern converges to this constant (DeGroot 1974).
+    """
+    k = np.asarray(degree, dtype=np.float64)
+    return float(np.dot(k, np.asarray(initial, dtype=np.float64)) / k.sum())
+
+
+def degroot_contraction(adjacency, rate: float) -> float:
+    """The contraction max over the eigenvalues lambda_j != 1 of D^-1 A of |1 - mu (1 - lambda_j)|.
+
+    The factor by which each DeGroot step shrinks the distance to the limit in the
+    degree-weighted norm ||x||_D = sqrt(sum_i k_i x_i^2 / sum_i k_i): D^-1 A is self-adjoint in
+    that inner product, with the eigenvalues of D^-1/2 A D^-1/2. Needs a graph without isolated
+    nodes.
+    """
+    from scipy.sparse import diags
+    from scipy.sparse.linalg import eigsh
+
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    scale = diags(1.0 / np.sqrt(degree))
+    normalised = (scale @ adjacency.astype(np.float64) @ scale).tocsr()
+    top = np.sort(eigsh(normalised, k=2, which="LA", return_eigenvectors=False))
+    bottom = float(eigsh(normalised, k=1, which="SA", return_eigenvectors=False)[0])
+    return max(abs(1.0 - rate * (1.0 - top[0])), abs(1.0 - rate * (1.0 - bottom)))
+
+
 # --- Data externality (Acemoglu et al. 2022) ----------------------------------------------------
 
 def equicorrelated_residual_share(n_others: int, rho: float) -> float:

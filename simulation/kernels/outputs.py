@@ -49,7 +49,8 @@ from simulation.score import SCORE_MIN
 SCALARS = ("mean_disclosure", "mean_disclosure_weighted", "share_disclose_none",
            "share_disclose_all", "sharing_rate", "inferred_score", "mean_score",
            "median_score", "gini_score", "privacy_gap", "assortativity", "welfare",
-           "cascade_size", "state_exposure", "sensitive_disclosure")
+           "cascade_size", "state_exposure", "sensitive_disclosure", "mean_concern",
+           "concern_sd")
 _SLOT = {name: slot for slot, name in enumerate(SCALARS)}
 MEAN_DISCLOSURE = _SLOT["mean_disclosure"]
 MEAN_DISCLOSURE_WEIGHTED = _SLOT["mean_disclosure_weighted"]
@@ -66,6 +67,8 @@ WELFARE = _SLOT["welfare"]
 CASCADE_SIZE = _SLOT["cascade_size"]
 STATE_EXPOSURE = _SLOT["state_exposure"]
 SENSITIVE_DISCLOSURE = _SLOT["sensitive_disclosure"]
+MEAN_CONCERN = _SLOT["mean_concern"]
+CONCERN_SD = _SLOT["concern_sd"]
 #: The outputs of the kernel's second vector, one value per category each (its rows), and of
 #: its third, one value per threshold.
 PER_CATEGORY = ("disclosure_<category>", "state_exposure_<category>")
@@ -211,6 +214,15 @@ def step_outputs(by_quintile, degree_sum, disclosure_pairs, codes, score, shares
         sensitive_total += political[m] * per_category[m]
         political_total += political[m]
     out[STATE_EXPOSURE] = state_access * disclosed_total / (n * n_categories)
+    concern_sum = 0.0  # two passes: the spread without cancellation (0 when all are equal)
+    for i in range(n):
+        concern_sum += np.float64(privacy_concern[i])
+    concern_mean = concern_sum / n
+    spread = 0.0
+    for i in range(n):
+        spread += (np.float64(privacy_concern[i]) - concern_mean) ** 2
+    out[MEAN_CONCERN] = concern_mean
+    out[CONCERN_SD] = np.sqrt(spread / n)
     out[SENSITIVE_DISCLOSURE] = (sensitive_total / (n * political_total) if political_total > 0
                                  else np.nan)
     out[SHARE_DISCLOSE_NONE] = none / n

@@ -14,6 +14,7 @@ from experiments.validation.checks import (
     BINOMIAL_ALPHA,
     Check,
     binomial_check,
+    bound_check,
     exact_check,
     se_check,
 )
@@ -82,6 +83,28 @@ def test_a_wrong_theory_fails_the_case(monkeypatch):
     # The harness must be able to fail: shift Verrecchia's theory and the check flips.
     monkeypatch.setattr(theory, "verrecchia_disclosure_rate", lambda c: 1 - 2 * c + 0.05)
     assert _failures(cases.verrecchia_disclosure(True))
+
+
+def test_bound_check_passes_between_zero_and_the_bound_only():
+    assert bound_check("c", "p", "q", 0.0, 1e-9).passed
+    assert bound_check("c", "p", "q", 1e-9, 1e-9).passed
+    assert not bound_check("c", "p", "q", 1.1e-9, 1e-9).passed
+
+
+def test_ignoring_the_state_fails_the_state_access_case(monkeypatch):
+    # The theory without the state's factor (a = 0) must fail the rows with a > 0.
+    real = theory.state_access_disclosure_probability
+    monkeypatch.setattr(theory, "state_access_disclosure_probability",
+                        lambda g, k, chi, a, pi, mu, s: real(g, k, chi, 0.0, pi, mu, s))
+    assert any("a=1" in f for f in _failures(cases.state_access_disclosure(True)))
+
+
+def test_the_plain_mean_fails_the_degroot_case(monkeypatch):
+    # Concern converges to the degree-weighted mean, not the plain mean of the initial concern.
+    monkeypatch.setattr(theory, "degroot_limit", lambda initial, degree: float(initial.mean()))
+    failed = _failures(cases.degroot_concern(True))
+    assert any("degree-weighted mean at T" in f for f in failed)
+    assert any("max_i |v_i(T) - M_0|" in f for f in failed)
 
 
 def test_a_one_citizen_shift_fails_the_quantile_population(monkeypatch):

@@ -174,3 +174,36 @@ def test_quantile_population_fixed_point_lies_between_the_two_mean_field_curves(
         theory.expected_value_thresholds(sd)) > 50, 10.0, 15.0, 0.01)
     assert theory.granovetter_critical_sd() < jump[0] < jump[1] < theory.granovetter_critical_sd(
         integer_counts=True)
+
+
+# --- The state's extensions ---------------------------------------------------------------------
+
+def test_state_access_probability_is_the_lognormal_cdf_at_the_scaled_gain():
+    gain = np.array([-0.1, 0.0, 0.2, 0.5])
+    fear = np.array([1.0, 1.0, 1.0, 3.0])
+    plain = theory.state_access_disclosure_probability(gain, 1.0, fear, 0.0, 0.8, -1.0, 0.5)
+    assert plain[:2].tolist() == [0.0, 0.0]  # no gain, no disclosure
+    assert plain[2] == pytest.approx(0.5 * math.erfc(-(math.log(0.2) + 1.0) / 0.5 / math.sqrt(2)))
+    feared = theory.state_access_disclosure_probability(gain, 1.0, fear, 0.5, 0.8, -1.0, 0.5)
+    # The state's access divides the gain by 1 + chi a pi: 1.4 for chi = 1, 2.2 for chi = 3.
+    again = theory.state_access_disclosure_probability(gain / np.array([1, 1, 1.4, 2.2]), 1.0,
+                                                       fear, 0.0, 0.8, -1.0, 0.5)
+    np.testing.assert_allclose(feared, again, rtol=1e-12)
+    assert (feared[2:] < plain[2:]).all()
+
+
+def test_degroot_limit_weights_by_degree():
+    assert theory.degroot_limit(np.array([1.0, 0.0, 0.0]), np.array([2, 1, 1])) == 0.5
+
+
+def test_degroot_contraction_on_graphs_with_known_spectra():
+    import networkx as nx
+    import scipy.sparse as sp
+
+    # Complete graph K_n: D^-1 A has eigenvalues 1 and -1/(n-1), so rho = |1 - mu n/(n-1)|.
+    complete = sp.csr_array(nx.to_scipy_sparse_array(nx.complete_graph(10)))
+    assert theory.degroot_contraction(complete, 0.5) == pytest.approx(abs(1 - 0.5 * 10 / 9))
+    # An even ring is bipartite (eigenvalue -1): at mu = 0.5 the lazy walk's rho is
+    # max(|1 - mu (1 - cos(2 pi / n))|, |1 - 2 mu|) = (1 + cos(2 pi / n)) / 2.
+    ring = sp.csr_array(nx.to_scipy_sparse_array(nx.cycle_graph(12)))
+    assert theory.degroot_contraction(ring, 0.5) == pytest.approx((1 + math.cos(math.pi / 6)) / 2)
