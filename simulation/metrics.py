@@ -26,6 +26,7 @@ from simulation.outputs import (
     Output,
     OutputState,
     declared,
+    declared_version,
     define,
     expand,
     privacy_quintiles,
@@ -165,7 +166,7 @@ def collect_outputs(pop: Population, params: Params, *, peers: PeerView,
         found |= zip(_slot_columns(params.categories, params.thresholds),
                      [*per_category.ravel().tolist(), *per_threshold.ravel().tolist()],
                      strict=True)
-    columns, by_definition = _plan(declared(), params.categories, params.thresholds,
+    columns, by_definition = _plan(declared_version(), params.categories, params.thresholds,
                                    frozenset(found))
     for output in by_definition:
         found |= define(output, state)
@@ -182,11 +183,14 @@ def _slot_columns(categories: tuple[str, ...], thresholds: tuple[float, ...]
 
 
 @lru_cache(maxsize=16)
-def _plan(outputs: tuple[Output, ...], categories: tuple[str, ...],
-          thresholds: tuple[float, ...], compiled_columns: frozenset[str]
-          ) -> tuple[tuple[str, ...], tuple[Output, ...]]:
-    """(every column in order, the outputs to compute from their definitions)."""
-    columns = [(output, expand(output.name, categories, thresholds)) for output in outputs]
+def _plan(version: int, categories: tuple[str, ...], thresholds: tuple[float, ...],
+          compiled_columns: frozenset[str]) -> tuple[tuple[str, ...], tuple[Output, ...]]:
+    """(every column in order, the outputs to compute from their definitions).
+
+    ``version``: ``declared_version()``, the key of the declared outputs.
+    """
+    del version
+    columns = [(output, expand(output.name, categories, thresholds)) for output in declared()]
     missing = tuple(output for output, names in columns
                     if not compiled_columns.issuperset(names))
     return tuple(name for _, names in columns for name in names), missing

@@ -37,7 +37,7 @@ from simulation.agents import Citizen
 from simulation.codes import CodeHistogram, CodeTables
 from simulation.concern import choose_advocates, degroot_update
 from simulation.decisions import Decision, DecisionRule, Draws
-from simulation.kernels.table import implementation
+from simulation.kernels.table import implementation, read_switch
 from simulation.metrics import (
     ScoreHistogram,
     collect_outputs,
@@ -125,6 +125,7 @@ class DisclosureModel(mesa.Model):
             rng = scenario.rng
             overrides = {**fields, **overrides}
         self.params = Params.resolve(params, overrides)
+        read_switch()  # DATAROVERS_KERNELS: compiled kernels or their numpy definitions
         super().__init__(rng=rng, scenario=scenario)
         p = self.params
         #: The decision rule in force (``simulation.decisions``; the rule cannot change).
@@ -328,7 +329,8 @@ class DisclosureModel(mesa.Model):
     def privacy_cost(self, who: np.ndarray | slice, context: nbh.Neighbourhood) -> np.ndarray:
         """Net utility cost of disclosing each category, shape (len(who), K).
 
-        v_i * kappa_k * L(n_ik), less the decision rule's conformity gain (the norm rule's).
+        v_i * kappa_k * L(n_ik), times 1 + chi_i a pi_k when the state has access
+        (``simulation.state_access``), less the decision rule's conformity gain (the norm rule's).
         """
         p = self.params
         pop = self.population
@@ -512,8 +514,8 @@ class DisclosureModel(mesa.Model):
         self.outputs = collect_outputs(
             self.population, p, peers=self.peers, incentives=self.incentives,
             adjacency=self.network.adjacency, codes=self._codes, histogram=self._histogram,
-            tables=self.code_tables,
-            neighbourhood=self.neighbourhood, disclosure_pairs=self._counts.disclosure_pairs,
+            tables=self.code_tables, neighbourhood=self.neighbourhood,
+            disclosure_pairs=self._counts.disclosure_pairs,
             perceived_weight=self._perceived_weight, scores=self._scores,
             leakage_table=nbh.leakage_table(p.data_correlation, self._max_degree))
         self.datacollector.collect(self)

@@ -231,6 +231,7 @@ _BUILT_IN = (
 )
 
 _DECLARED: dict[str, Output] = {output.name: output for output in _BUILT_IN}
+_VERSION = [0]  # counts declarations and removals, so that plans made of them can be cached
 
 #: Every output's documentation by name (kept in step with :func:`declare`).
 OUTPUTS: dict[str, str] = {output.name: output.doc for output in _BUILT_IN}
@@ -246,6 +247,7 @@ def declare(output: Output) -> None:
         raise ValueError(f"output {output.name!r} is already declared")
     _DECLARED[output.name] = output
     OUTPUTS[output.name] = output.doc
+    _VERSION[0] += 1
 
 
 def undeclare(name: str) -> None:
@@ -258,11 +260,17 @@ def undeclare(name: str) -> None:
         raise ValueError(f"output {name!r}: only outputs added with declare can be removed")
     del _DECLARED[name]
     del OUTPUTS[name]
+    _VERSION[0] += 1
 
 
 def declared() -> tuple[Output, ...]:
     """Every output, in column order."""
     return tuple(_DECLARED.values())
+
+
+def declared_version() -> int:
+    """A number that changes whenever an output is declared or removed."""
+    return _VERSION[0]
 
 
 def threshold_label(threshold: float) -> str:

@@ -64,10 +64,10 @@ def uses_local_pool(args: argparse.Namespace) -> bool:
 
 def check_kernel_switch() -> None:
     """Refuse a ``DATAROVERS_KERNELS`` that is neither 0 nor 1 before any work starts."""
-    from simulation.kernels.table import compiled
+    from simulation.kernels.table import read_switch
 
     try:
-        compiled()
+        read_switch()
     except ValueError as err:
         raise UsageError(str(err)) from None
 

@@ -1,7 +1,8 @@
 """Every compiled kernel with its numpy definition, and the switch between the two.
 
 The model calls a kernel through :func:`implementation`, by name. With the environment variable
-``DATAROVERS_KERNELS=0`` it gets the numpy definition instead, and the whole model runs on
+``DATAROVERS_KERNELS=0`` (read each time a model is built, :func:`read_switch`) it gets the
+numpy definition instead, and the whole model runs on
 numpy alone: the per-step outputs then come from their definitions
 (``simulation.outputs``), and the adjacency is assembled by scipy. Trajectories are the same
 either way: choices, codes, counts and scores are equal bit for bit, the outputs equal to
@@ -60,8 +61,15 @@ KERNELS: dict[str, KernelPair] = {pair.name: pair for pair in (
 )}
 
 
-def compiled() -> bool:
-    """Whether the compiled kernels are in force (``DATAROVERS_KERNELS``, default 1).
+_in_force = {"compiled": True}
+
+
+def read_switch() -> bool:
+    """Read ``DATAROVERS_KERNELS`` (default 1) and put it in force; returns :func:`compiled`.
+
+    ``DisclosureModel`` calls this when it is built, so the variable applies to every model
+    built after it is set. Reading the environment once per model, not once per kernel call,
+    keeps a 1,000-citizen step free of its cost.
 
     Raises:
         ValueError: The variable is set to anything but 0 or 1.
@@ -70,10 +78,16 @@ def compiled() -> bool:
     if value not in ("0", "1"):
         raise ValueError(f"{SWITCH}={value!r}: expected 0 (run on the numpy definitions) or 1 "
                          "(the compiled kernels, the default)")
-    return value == "1"
+    _in_force["compiled"] = value == "1"
+    return _in_force["compiled"]
+
+
+def compiled() -> bool:
+    """Whether the compiled kernels are in force (as of the last :func:`read_switch`)."""
+    return _in_force["compiled"]
 
 
 def implementation(name: str) -> Callable[..., Any]:
     """The kernel ``name``, or its numpy definition when ``DATAROVERS_KERNELS=0``."""
     pair = KERNELS[name]
-    return pair.kernel if compiled() else pair.definition
+    return pair.kernel if _in_force["compiled"] else pair.definition
