@@ -18,8 +18,12 @@ def small_model() -> DisclosureModel:
 
 @pytest.fixture(autouse=True)
 def _kernels_back_in_force():
-    """A test that built a model with DATAROVERS_KERNELS=0 leaves the compiled kernels on."""
+    """After a test that built a model under another DATAROVERS_KERNELS, the variable again.
+
+    Autouse fixtures are torn down after the test's own (``monkeypatch``), so the environment
+    read here is the suite's.
+    """
     yield
     from simulation.kernels import table
 
-    table._in_force["compiled"] = True
+    table.read_switch()

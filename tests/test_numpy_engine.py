@@ -5,8 +5,10 @@ rule, network, engine and schedule of the trajectory cases (events included); th
 the numpy definitions compute in another order of operations, are equal to rounding.
 """
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -90,3 +92,22 @@ def test_the_command_line_refuses_a_bad_switch_value(tmp_path):
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "DATAROVERS_KERNELS='fast'" in lines[0]
+
+
+#: The engine and validation tests that run again with the kernels off (the trajectory
+#: fingerprints are left out: they hash the outputs, which agree only to rounding).
+KERNELS_OFF_SUITE = ["tests/test_model.py", "tests/test_engine_events.py",
+                     "tests/test_citizen_step.py", "tests/test_toy_rule.py",
+                     "tests/test_concern.py", "tests/test_state_access.py",
+                     "tests/validation/test_cases.py"]
+
+
+@pytest.mark.slow
+def test_the_engine_and_validation_tests_pass_with_the_kernels_off():
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "not full_mode",
+         *KERNELS_OFF_SUITE], cwd=root, capture_output=True, text=True, check=False,
+        env={**os.environ, table.SWITCH: "0"})
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert " passed" in done.stdout and "failed" not in done.stdout

@@ -1,7 +1,8 @@
 """Property-based tests (hypothesis) over random valid parameters, networks, rules and events.
 
 For every drawn model, run for a few steps on both engines (synchronous schedule):
-  * the engines are equal step for step (every output, every citizen's state);
+  * the engines are equal step for step (every output, every citizen's state), and so is the
+    numpy-only path (DATAROVERS_KERNELS=0: every state, the outputs to rounding);
   * scores stay in [350, 950], and no output is NaN where it is defined (``assortativity`` is
     NaN when every disclosure level is equal, ``cascade_size`` under rules other than the
     threshold rule; see ``simulation.metrics.OUTPUTS``);
@@ -13,6 +14,7 @@ The examples are derandomised, so CI always runs the same ones (profile ``ci``, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import numpy as np
@@ -21,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulation import DisclosureModel
+from simulation.kernels import table
 from simulation.score import SCORE_MAX, SCORE_MIN
 from tests.state_checks import assert_state_is_fresh
 
@@ -100,6 +103,21 @@ def models(draw):
     return kw
 
 
+@contextlib.contextmanager
+def kernels_off():
+    """Models built inside run on the numpy definitions (DATAROVERS_KERNELS=0)."""
+    before = os.environ.get(table.SWITCH)
+    os.environ[table.SWITCH] = "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[table.SWITCH]
+        else:
+            os.environ[table.SWITCH] = before
+        table.read_switch()
+
+
 def trajectory(engine: str, kw: dict, schedule: str = "synchronous"
                ) -> tuple[DisclosureModel, list]:
     """The model after STEPS steps and each step's population state."""
@@ -123,6 +141,13 @@ def test_engines_agree_and_the_state_stays_valid(kw):
         for a, b in zip(fast, slow, strict=True):
             np.testing.assert_array_equal(a, b, err_msg=f"step {t}")
     assert_outputs_are_valid(vectorized)
+    with kernels_off():
+        numpy_only, numpy_states = trajectory("vectorized", kw)
+    pd.testing.assert_frame_equal(numpy_only.dataframe(), vectorized.dataframe(),
+                                  check_exact=False, rtol=1e-12, atol=1e-12)
+    for t, (fast, slow) in enumerate(zip(fast_states, numpy_states, strict=True), start=1):
+        for a, b in zip(fast, slow, strict=True):
+            np.testing.assert_array_equal(a, b, err_msg=f"numpy-only, step {t}")
 
 
 @given(models())
