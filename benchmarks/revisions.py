@@ -5,7 +5,7 @@ alternate between the two trees (a git worktree of ``--base`` and this checkout)
 rounds, and the script prints the median ratio this / base per case. Absolute times drift on
 shared machines; the alternation keeps both trees under the same drift. Run::
 
-    .venv/bin/python benchmarks/revisions.py --base 4fb6e94 [--rounds 5]
+    .venv/bin/python benchmarks/revisions.py --base 4fb6e94 [--rounds 5] [--only '10^5']
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="the revision to compare with")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", default="", help="time only the cases whose label contains "
+                        "this text, e.g. '10^5'")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "base"
@@ -65,7 +67,7 @@ def main() -> None:
         try:
             results = {}
             print(f"{'case':34} {'base (s)':>10} {'this (s)':>10} {'this/base':>10}")
-            for label, kw, steps in CASES:
+            for label, kw, steps in (case for case in CASES if args.only in case[0]):
                 pairs = [(time_step(base, kw, steps), time_step(ROOT, kw, steps))
                          for _ in range(args.rounds)]
                 before, after = (float(np.median(x)) for x in zip(*pairs, strict=True))
